@@ -1,0 +1,11 @@
+import type { Command } from '../cli.js';
+
+/**
+ * Every CLI command, one module each under bin/commands/ exporting `command`. Add a command by adding
+ * its import here (keep alphabetical order).
+ */
+export async function loadCommands(): Promise<Command[]> {
+  const modules: { command: Command }[] = await Promise.all([
+  ]);
+  return modules.map((m) => m.command);
+}

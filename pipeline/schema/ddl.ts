@@ -1,0 +1,18 @@
+import type { TableDef } from './define.js';
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** CREATE TABLE derived from a table definition; the natural key is the primary key where there is one. */
+export function createTableSql(def: TableDef): string {
+  const cols = def.columns.map((c) => `  ${quoteIdent(c.name)} ${c.duckType}${c.key ? ' NOT NULL' : ''}`);
+  if (def.key.length) cols.push(`  PRIMARY KEY (${def.key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(def.name)} (\n${cols.join(',\n')}\n)`;
+}
+
+/** A Markdown table of the columns, for the README and docs. */
+export function markdownTable(def: TableDef): string {
+  const rows = def.columns.map((c) => `| ${c.name} | ${c.duckType} | ${c.key ? 'key' : c.required ? 'required' : ''} | ${c.description}${c.values ? ` (${c.values.join(', ')})` : ''} |`);
+  return [`### \`${def.name}\``, '', def.description, '', '| column | type | | description |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export { quoteIdent };

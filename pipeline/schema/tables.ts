@@ -1,0 +1,196 @@
+import { col, table, type ColumnDef, type TableDef } from './define.js';
+import {
+  channels, dispositionClasses, firmwareChannels, inspectionOutcomes, resolutions, restartOnReplacement,
+  returnReasons, stages, warrantyStatuses,
+} from './enums.js';
+
+/** Lineage of the version of a record that is current: which run, file and row it came from. */
+const lineage = (): ColumnDef[] => [
+  col('run_id', 'text', 'ingest run that wrote this version of the record', { internal: true }),
+  col('file_sha256', 'text', 'SHA-256 of the file this version came from', { internal: true }),
+  col('source_row', 'int', 'data row number in that file (1 = first row after the header)', { internal: true }),
+  col('record_hash', 'text', 'hash of the canonical values; an identical re-ingest is "unchanged"', { internal: true }),
+];
+
+const money = (name: string, description: string): ColumnDef => col(name, 'decimal', `${description}; in currency, NULL = unknown, 0 = none`);
+
+export const rmaTable = table('rma', 'One row per returned unit (an RMA line).', [
+  col('rma_key', 'text', 'stable id <source>:<company>:<rma_number>:<line>', { key: true, internal: true }),
+  col('source', 'text', 'configured source name (e.g. sap-eu, dealer-portal)', { required: true }),
+  col('company', 'text', "tenant / legal entity / client; '' when the source has one"),
+  col('rma_number', 'text', 'as the source shows it, leading zeros kept', { required: true }),
+  col('line', 'int', 'RMA line; 1 when the source has no lines'),
+  col('opened_at', 'timestamp', 'claim raised', { required: true }),
+  col('approved_at', 'timestamp', 'claim approved'),
+  col('received_at', 'timestamp', 'unit received'),
+  col('inspected_at', 'timestamp', 'unit inspected'),
+  col('resolved_at', 'timestamp', 'resolution executed'),
+  col('closed_at', 'timestamp', 'RMA closed'),
+  col('stage', 'enum', 'lifecycle stage', { values: stages }),
+  col('status_raw', 'text', "the source's own status text"),
+  col('serial_number', 'text', 'serial number of the returned unit'),
+  col('sku', 'text', 'product SKU'),
+  col('batch_id', 'text', 'production batch, from the record or the unit registry'),
+  col('firmware_version', 'text', 'firmware on the unit at intake'),
+  col('quantity', 'int', 'units on the line (normally 1)'),
+  col('return_reason', 'enum', 'why the unit came back', { values: returnReasons }),
+  col('failure_code_stated', 'text', 'canonical failure code from the claim / customer'),
+  col('failure_code_verified', 'text', 'canonical failure code after inspection'),
+  col('failure_code_raw', 'text', "the source's own failure code(s)"),
+  col('description', 'text', 'free text, HTML stripped'),
+  col('customer_id', 'text', 'customer'),
+  col('dealer_id', 'text', 'dealer'),
+  col('channel', 'enum', 'sales channel', { values: channels }),
+  col('country', 'text', 'ISO 3166-1 alpha-2'),
+  col('inspection_outcome', 'enum', 'result of inspection', { values: inspectionOutcomes }),
+  col('resolution', 'enum', 'what was done', { values: resolutions }),
+  col('warranty_status', 'enum', 'derived from the policy when absent', { values: warrantyStatuses }),
+  col('replacement_serial', 'text', 'serial of the unit sent in exchange'),
+  money('cost_labor', 'labour cost'),
+  money('cost_parts', 'parts cost'),
+  money('cost_shipping', 'shipping cost'),
+  money('cost_replacement', 'replacement unit cost'),
+  money('cost_duties', 'duties and cross-border fees'),
+  money('credit_amount', 'credit given'),
+  money('deductible_collected', 'deductible collected from the customer'),
+  money('supplier_recovery', 'amount recovered from the supplier'),
+  col('currency', 'text', 'ISO 4217'),
+  col('cross_border', 'bool', 'return crossed a customs border'),
+  col('failure_code_suggested', 'text', 'code suggested from free text (never overwrites stated or verified)', { internal: true }),
+  col('failure_code_suggestion_confidence', 'double', 'confidence of the suggestion, 0..1', { internal: true }),
+  col('duplicate_of', 'text', 'rma_key of the same RMA seen first in another source (not counted twice)', { internal: true }),
+  ...lineage(),
+]);
+
+export const unitsTable = table('units', 'Per-serial unit registry: what shipped, when, to whom.', [
+  col('serial_number', 'text', 'unit serial number', { key: true }),
+  col('sku', 'text', 'product SKU', { required: true }),
+  col('batch_id', 'text', 'production batch'),
+  col('shipped_at', 'timestamp', 'shipped / delivered to the customer; exposure starts here', { required: true }),
+  col('customer_id', 'text', 'customer'),
+  col('dealer_id', 'text', 'dealer'),
+  col('country', 'text', 'ISO 3166-1 alpha-2'),
+  col('firmware_version', 'text', 'firmware as shipped'),
+  money('unit_price', 'selling price'),
+  col('currency', 'text', 'ISO 4217'),
+  ...lineage(),
+]);
+
+export const batchesTable = table('batches', 'Production batches.', [
+  col('batch_id', 'text', 'production batch', { key: true }),
+  col('sku', 'text', 'product SKU', { required: true }),
+  col('units_shipped', 'int', 'units shipped, used when there is no per-serial registry'),
+  col('produced_at', 'date', 'production date'),
+  col('shipped_from', 'date', 'first shipment'),
+  col('shipped_to', 'date', 'last shipment'),
+  col('supplier', 'text', 'supplier / contract manufacturer'),
+  col('factory_line', 'text', 'factory line'),
+  ...lineage(),
+]);
+
+export const firmwareBuildsTable = table('firmware_builds', 'Firmware builds per SKU.', [
+  col('firmware_version', 'text', 'build version', { key: true }),
+  col('sku', 'text', "SKU the build is for ('' = all)", { key: true }),
+  col('released_at', 'timestamp', 'release date'),
+  col('channel', 'enum', 'release channel', { values: firmwareChannels }),
+  col('status', 'text', 'e.g. released, withdrawn, candidate'),
+  ...lineage(),
+]);
+
+export const firmwareInstallsTable = table('firmware_installs', 'Installed-base snapshots: active units per build.', [
+  col('firmware_version', 'text', 'build version', { key: true }),
+  col('sku', 'text', 'product SKU', { key: true }),
+  col('as_of', 'date', 'snapshot date', { key: true }),
+  col('active_units', 'int', 'units running the build on that date', { required: true }),
+  ...lineage(),
+]);
+
+export const failureCodesTable = table('failure_codes', 'Failure-code taxonomy.', [
+  col('code', 'text', 'canonical failure code', { key: true }),
+  col('category', 'text', 'category', { required: true }),
+  col('subcategory', 'text', 'subcategory'),
+  col('disposition_class', 'enum', 'no_return, return_modular or return_escalation', { values: dispositionClasses }),
+  col('default_resolution', 'enum', 'default resolution path', { values: resolutions }),
+  col('intake_fields', 'list', 'fields intake must capture (| separated in CSV)'),
+  col('synonyms', 'list', 'words and phrases that suggest this code (| separated in CSV)'),
+  ...lineage(),
+]);
+
+export const warrantyPoliciesTable = table('warranty_policies', "Warranty terms per SKU ('*' = every SKU of the brand).", [
+  col('sku', 'text', "product SKU or '*'", { key: true }),
+  col('effective_from', 'date', 'first day the terms apply', { key: true }),
+  col('warranty_months', 'int', 'warranty length from delivery', { required: true }),
+  col('doa_days', 'int', 'dead-on-arrival window'),
+  money('deductible', 'deductible per unit after the DOA window'),
+  col('max_replacements', 'int', 'replacements allowed per unit'),
+  col('restart_on_replacement', 'enum', 'does warranty restart on replacement', { values: restartOnReplacement }),
+  col('currency', 'text', 'ISO 4217'),
+  ...lineage(),
+]);
+
+export const reservePlanTable = table('reserve_plan', 'Service-reserve accrual terms.', [
+  col('sku', 'text', "product SKU or '*'", { key: true }),
+  col('effective_from', 'date', 'first day the terms apply', { key: true }),
+  money('reserve_per_unit', 'accrual per unit shipped'),
+  col('reserve_pct_of_revenue', 'double', 'accrual as a share of revenue (0.03 = 3 %)'),
+  col('currency', 'text', 'ISO 4217'),
+  ...lineage(),
+]);
+
+export const costRatesTable = table('cost_rates', 'Standard costs that fill unknown costs (flagged as estimated).', [
+  col('resolution', 'enum', 'resolution', { key: true, values: resolutions }),
+  col('sku', 'text', "product SKU or '*'", { key: true }),
+  money('standard_cost', 'standard cost of the resolution'),
+  col('currency', 'text', 'ISO 4217'),
+  ...lineage(),
+]);
+
+export const ingestRunsTable = table('ingest_runs', 'One row per ingested file.', [
+  col('run_id', 'text', 'run id', { key: true }),
+  col('started_at', 'timestamp', 'start'),
+  col('finished_at', 'timestamp', 'end'),
+  col('source', 'text', 'source name'),
+  col('format', 'text', 'format'),
+  col('file_path', 'text', 'file as given'),
+  col('file_sha256', 'text', 'SHA-256 of the file'),
+  col('rows_read', 'int', 'data rows read'),
+  col('accepted', 'int', 'rows that passed validation'),
+  col('inserted', 'int', 'new records'),
+  col('updated', 'int', 'changed records'),
+  col('unchanged', 'int', 'exact repeats'),
+  col('quarantined', 'int', 'rows rejected'),
+  col('status', 'text', 'running, succeeded, failed'),
+  col('message', 'text', 'error message of a failed run'),
+]);
+
+export const quarantineTable = table('quarantine', 'Rejected rows with every problem found.', [
+  col('run_id', 'text', 'run id', { required: true }),
+  col('source', 'text', 'source name'),
+  col('file_path', 'text', 'file as given'),
+  col('row_number', 'int', 'data row number in the file'),
+  col('raw', 'json', 'the row as read (column -> text)'),
+  col('reasons', 'json', 'list of {column, problem}'),
+  col('quarantined_at', 'timestamp', 'when'),
+]);
+
+export const landingTable = table('landing', 'Every source row verbatim, accepted or quarantined, with its lineage.', [
+  col('run_id', 'text', 'run id', { required: true }),
+  col('source', 'text', 'source name'),
+  col('format', 'text', 'format'),
+  col('file_sha256', 'text', 'SHA-256 of the file'),
+  col('row_number', 'int', 'data row number in the file'),
+  col('raw', 'json', 'the row as read (column -> text)'),
+  col('accepted', 'bool', 'passed validation'),
+]);
+
+/** Canonical and lineage tables, in creation order. */
+export const tables: readonly TableDef[] = [
+  rmaTable, unitsTable, batchesTable, firmwareBuildsTable, firmwareInstallsTable, failureCodesTable,
+  warrantyPoliciesTable, reservePlanTable, costRatesTable, ingestRunsTable, quarantineTable, landingTable,
+];
+
+export function tableDef(name: string): TableDef {
+  const def = tables.find((t) => t.name === name);
+  if (!def) throw new Error(`unknown table ${name}`);
+  return def;
+}
