@@ -22,6 +22,7 @@ export const errorCatalogue = {
   RMA_ERR_AUDIT: { exit: 2, http: 500, title: 'model audit failed' },
   RMA_ERR_INSUFFICIENT_EVIDENCE: { exit: 3, http: 200, title: 'insufficient evidence' },
   RMA_ERR_INTERNAL: { exit: 2, http: 500, title: 'internal error' },
+  RMA_ERR_NOT_AVAILABLE: { exit: 2, http: 503, title: 'not available (not built yet or not configured)' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -13,6 +13,22 @@ export interface OpenStoreOptions {
   /** DuckDB memory_limit, e.g. '2GB'. Defaults to RMA_INTEL_MEMORY_LIMIT or DuckDB's default. */
   memoryLimit?: string;
   threads?: number;
+  /** Load the default failure-code taxonomy when failure_codes is empty (default true). */
+  taxonomy?: boolean;
+}
+
+/**
+ * A new store gets the default taxonomy (data/taxonomy/failure-codes.csv) through the ingest engine, imported
+ * lazily so the store module does not depend on ingest at load time. A broken taxonomy file must not stop the
+ * store from opening: it is reported on stderr.
+ */
+async function loadDefaultTaxonomy(store: Store): Promise<void> {
+  try {
+    const { ensureTaxonomy } = await import('../ingest/taxonomy.js');
+    await ensureTaxonomy(store);
+  } catch (e) {
+    process.stderr.write(`rma-intel: default failure-code taxonomy not loaded: ${(e as Error).message}\n`);
+  }
 }
 
 /** What a running server leaves beside the database so a second process can say who holds it. */
@@ -108,7 +124,8 @@ export class Store {
       if (options.readOnly && !existsSync(full)) throw new RmaError('RMA_ERR_FILE_NOT_FOUND', `database ${full} does not exist`, { file: full });
       mkdirSync(dirname(full), { recursive: true });
     }
-    const config: Record<string, string> = { TimeZone: 'UTC' };
+    // TimeZone cannot go in the instance config: ICU is only loaded once the instance exists.
+    const config: Record<string, string> = {};
     if (options.readOnly) config.access_mode = 'READ_ONLY';
     const memoryLimit = options.memoryLimit ?? process.env.RMA_INTEL_MEMORY_LIMIT;
     if (memoryLimit) config.memory_limit = memoryLimit;
@@ -122,8 +139,12 @@ export class Store {
       throw new RmaError('RMA_ERR_INPUT', `cannot open database ${full}: ${err.message}`, { file: full });
     }
     const main = await instance.connect();
+    await main.run("SET GLOBAL TimeZone = 'UTC'");
     const store = new Store(full, !!options.readOnly, instance, main);
-    if (!options.readOnly) await migrate(store);
+    if (!options.readOnly) {
+      await migrate(store);
+      if (options.taxonomy !== false) await loadDefaultTaxonomy(store);
+    }
     return store;
   }
 

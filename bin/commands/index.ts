@@ -6,6 +6,11 @@ import type { Command } from '../cli.js';
  */
 export async function loadCommands(): Promise<Command[]> {
   const modules: { command: Command }[] = await Promise.all([
+    import('./build.js'),
+    import('./gate.js'),
+    import('./keys.js'),
+    import('./report.js'),
+    import('./serve.js'),
   ]);
   return modules.map((m) => m.command);
 }

@@ -18,3 +18,5 @@ export const firmwareChannels = ['beta', 'stable'] as const;
 export const restartOnReplacement = ['doa_only', 'never', 'always'] as const;
 /** Reasons that are commercial, not quality failures: they never count toward defect rates. */
 export const nonQualityReasons = ['wrong_item', 'shipping_damage', 'wrong_quantity_received', 'ordered_wrong_quantity', 'duplicate_order', 'changed_mind'] as const;
+/** API key roles (CONTRACT §5): viewer (quality data), finance (adds money), product (adds the gate), ingest (intake and uploads only), admin (all, plus keys). */
+export const apiRoles = ['viewer', 'finance', 'product', 'ingest', 'admin'] as const;

@@ -1,7 +1,7 @@
 import { col, table, type ColumnDef, type TableDef } from './define.js';
 import {
   channels, dispositionClasses, firmwareChannels, inspectionOutcomes, resolutions, restartOnReplacement,
-  returnReasons, stages, warrantyStatuses,
+  returnReasons, stages, warrantyStatuses, apiRoles,
 } from './enums.js';
 
 /** Lineage of the version of a record that is current: which run, file and row it came from. */
@@ -46,6 +46,7 @@ export const rmaTable = table('rma', 'One row per returned unit (an RMA line).',
   col('resolution', 'enum', 'what was done', { values: resolutions }),
   col('warranty_status', 'enum', 'derived from the policy when absent', { values: warrantyStatuses }),
   col('replacement_serial', 'text', 'serial of the unit sent in exchange'),
+  col('order_number', 'text', 'sales / web order the unit was bought on, as the source shows it (links ERP and portal records of one return)'),
   money('cost_labor', 'labour cost'),
   money('cost_parts', 'parts cost'),
   money('cost_shipping', 'shipping cost'),
@@ -59,6 +60,7 @@ export const rmaTable = table('rma', 'One row per returned unit (an RMA line).',
   col('failure_code_suggested', 'text', 'code suggested from free text (never overwrites stated or verified)', { internal: true }),
   col('failure_code_suggestion_confidence', 'double', 'confidence of the suggestion, 0..1', { internal: true }),
   col('duplicate_of', 'text', 'rma_key of the same RMA seen first in another source (not counted twice)', { internal: true }),
+  col('unmapped_values', 'text', 'source values no dictionary knew, kept raw ("column=value; …"); their canonical column is NULL'),
   ...lineage(),
 ]);
 
@@ -146,7 +148,8 @@ export const costRatesTable = table('cost_rates', 'Standard costs that fill unkn
 ]);
 
 export const ingestRunsTable = table('ingest_runs', 'One row per ingested file.', [
-  col('run_id', 'text', 'run id', { key: true }),
+  col('run_id', 'text', 'run id (one per ingest call)', { key: true }),
+  col('file_index', 'int', 'position of the file in that call (0-based)', { key: true }),
   col('started_at', 'timestamp', 'start'),
   col('finished_at', 'timestamp', 'end'),
   col('source', 'text', 'source name'),
@@ -183,10 +186,49 @@ export const landingTable = table('landing', 'Every source row verbatim, accepte
   col('accepted', 'bool', 'passed validation'),
 ]);
 
+export const apiKeysTable = table('api_keys', 'HTTP API keys: the secret is shown once at creation and stored only as a scrypt hash.', [
+  col('name', 'text', 'key name, unique', { key: true }),
+  col('key_id', 'text', 'non-secret lookup id embedded in the key (rma_<key_id>_<secret>)', { required: true }),
+  col('role', 'enum', 'viewer, finance, product, ingest or admin', { required: true, values: apiRoles }),
+  col('salt', 'text', 'scrypt salt (hex)', { required: true, internal: true }),
+  col('hash', 'text', 'scrypt hash of the secret (hex)', { required: true, internal: true }),
+  col('created_at', 'timestamp', 'when the key was created'),
+  col('revoked_at', 'timestamp', 'when the key was revoked; NULL while it is valid'),
+]);
+
+export const intakeEventsTable = table('intake_events', 'Verified returns-portal webhooks, so a replayed payload is ingested once.', [
+  col('format', 'text', 'intake format (shopify-returns, loop-returns, aftership-returns, canonical-json)', { key: true }),
+  col('payload_id', 'text', "the payload's own id", { key: true }),
+  col('received_at', 'timestamp', 'when it was first received'),
+  col('run_id', 'text', 'ingest run that stored it'),
+]);
+
+export const alertStates = ['open', 'acknowledged', 'resolved'] as const;
+
+export const alertsTable = table('alerts', 'Alerts (CONTRACT 7.5): one row per (rule, subject), kept across builds so states and history survive.', [
+  col('id', 'text', 'stable id derived from rule, subject_type and subject_id', { key: true }),
+  col('rule', 'text', 'rule that raised it (batch_status, firmware_regression, reserve_shortfall, reserve_runway, spc_outlier)', { required: true }),
+  col('subject_type', 'text', 'what it is about: batch, firmware_build, sku', { required: true }),
+  col('subject_id', 'text', 'which one', { required: true }),
+  col('state', 'enum', 'open, acknowledged or resolved', { required: true, values: alertStates }),
+  col('severity', 'text', 'low, medium, high or critical'),
+  col('metric', 'text', 'the measured quantity'),
+  col('value', 'double', 'its value at the last evaluation'),
+  col('threshold', 'double', 'the line it is judged against'),
+  col('opened_at', 'timestamp', 'as-of date of the build that opened it'),
+  col('updated_at', 'timestamp', 'as-of date of the last build that evaluated it'),
+  col('resolved_at', 'timestamp', 'as-of date of the build that resolved it'),
+  col('evidence', 'json', 'numbers, bounds, exposure and the record keys behind it'),
+  col('ack_note', 'text', 'note left when acknowledged'),
+  col('acked_at', 'timestamp', 'when it was acknowledged'),
+  col('clean_builds', 'int', 'consecutive builds (distinct as-of dates) without the condition', { internal: true }),
+]);
+
 /** Canonical and lineage tables, in creation order. */
 export const tables: readonly TableDef[] = [
   rmaTable, unitsTable, batchesTable, firmwareBuildsTable, firmwareInstallsTable, failureCodesTable,
   warrantyPoliciesTable, reservePlanTable, costRatesTable, ingestRunsTable, quarantineTable, landingTable,
+  apiKeysTable, intakeEventsTable, alertsTable,
 ];
 
 export function tableDef(name: string): TableDef {

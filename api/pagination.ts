@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { RmaError } from '../pipeline/errors.js';
+
+/** Cursor pagination (CONTRACT §5): an opaque cursor of the last row's key; limit default 100, max 1000. */
+export const defaultLimit = 100;
+export const maxLimit = 1000;
+
+export const pageQuery = {
+  cursor: z.string().max(2048).optional().describe('opaque cursor from the previous page (X-Next-Cursor / Link rel="next")'),
+  limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit).describe(`page size, 1-${maxLimit}`),
+};
+
+export type CursorKey = (string | number | null)[];
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The key inside a cursor; a cursor that was not made by this server is a 400, never a 500. */
+export function decodeCursor(cursor: string | undefined, width: number): CursorKey | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.length === width && key.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) return key as CursorKey;
+  } catch {
+    // fall through to the error below
+  }
+  throw new RmaError('RMA_ERR_USAGE', 'cursor is not valid; pass the X-Next-Cursor value of the previous page unchanged', { cursor: cursor.slice(0, 64) });
+}
+
+export interface Page<T> {
+  rows: T[];
+  next?: string;
+}
+
+const compare = (a: unknown, b: unknown): number => {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/**
+ * One page of rows already in memory (report results, which are small aggregates), ordered by the key
+ * columns. Large tables page in SQL instead (see routes/rmas.ts).
+ */
+export function pageOf<T extends Record<string, unknown>>(rows: T[], keyColumns: readonly string[], cursor: string | undefined, limit: number): Page<T> {
+  const after = decodeCursor(cursor, keyColumns.length);
+  const cmp = (r: T, key: CursorKey): number => {
+    for (let i = 0; i < keyColumns.length; i++) {
+      const c = compare(r[keyColumns[i]] ?? null, key[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  const sorted = [...rows].sort((a, b) => cmp(a, keyColumns.map((k) => (b[k] ?? null) as string | number | null)));
+  const rest = after ? sorted.filter((r) => cmp(r, after) > 0) : sorted;
+  const page = rest.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rest.length > limit && last ? encodeCursor(keyColumns.map((k) => (last[k] ?? null) as string | number | null)) : undefined };
+}
+
+/** X-Next-Cursor and Link rel="next" headers for the following page. */
+export function pageHeaders(url: string, next: string | undefined): Record<string, string> {
+  if (!next) return {};
+  const u = new URL(url, 'http://localhost');
+  u.searchParams.set('cursor', next);
+  return { 'x-next-cursor': next, link: `<${u.pathname}${u.search}>; rel="next"` };
+}

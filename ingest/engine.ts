@@ -1,0 +1,377 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { RmaError } from '../pipeline/errors.js';
+import type { ColumnDef, TableDef } from '../pipeline/schema/define.js';
+import { quoteIdent as q } from '../pipeline/schema/ddl.js';
+import { tableDef } from '../pipeline/schema/tables.js';
+import { queryRows, type Store } from '../pipeline/store.js';
+import { columnAliases, normaliseName } from './aliases.js';
+import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
+import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader, MappingFile } from './format.js';
+import { cleanText, problemSql, sqlString, typedSql } from './typed-sql.js';
+
+export interface FileJob {
+  path: string;
+  format: FormatDefinition;
+  runId: string;
+  fileIndex: number;
+  source?: string;
+  company?: string;
+  mapping?: MappingFile;
+  scan?: FileScan;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** Key columns that have a documented default instead of being required (CONTRACT §3.2: '' = all, '*' = every SKU). */
+const keyDefaults: Record<string, Record<string, string>> = {
+  firmware_builds: { sku: "''" },
+  warranty_policies: { sku: "'*'" },
+  reserve_plan: { sku: "'*'" },
+  cost_rates: { sku: "'*'" },
+};
+
+/** rma columns the engine derives rather than reads as required. */
+const rmaDerived = new Set(['rma_key', 'source', 'company', 'line']);
+
+const sqlPath = (p: string): string => sqlString(p);
+
+/** Check the file can be read at all, before anything is written. */
+export async function preflight(path: string): Promise<FileScan> {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new RmaError('RMA_ERR_INPUT', `${path}: is a directory, not a file`, { file: path });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof RmaError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RmaError('RMA_ERR_FILE_NOT_FOUND', `${path}: file not found`, { file: path });
+    throw new RmaError('RMA_ERR_INPUT', `${path}: cannot read file (${code ?? (e as Error).message})`, { file: path });
+  }
+  if (size === 0) throw new RmaError('RMA_ERR_FORMAT', `${path}: file is empty`, { file: path });
+  let scan: FileScan;
+  try {
+    scan = await scanFile(path);
+  } catch (e) {
+    throw new RmaError('RMA_ERR_INPUT', `${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+  }
+  if (scan.binary) throw new RmaError('RMA_ERR_FORMAT', `${path}: binary data, not a text (CSV/JSON) file`, { file: path });
+  if (scan.firstChar === '') throw new RmaError('RMA_ERR_FORMAT', `${path}: file holds only blank lines`, { file: path });
+  return scan;
+}
+
+/** read_csv options from a CSV reader definition. */
+function csvOptions(reader: CsvReader): string {
+  const opts = ['all_varchar = true', 'null_padding = true', `header = ${reader.header === false ? 'false' : 'true'}`, "nullstr = '\u0001'"];
+  if (reader.delimiter) opts.push(`delim = ${sqlString(reader.delimiter)}`);
+  if (reader.quote) opts.push(`quote = ${sqlString(reader.quote)}`);
+  if (reader.escape) opts.push(`escape = ${sqlString(reader.escape)}`);
+  if (reader.skipRows) opts.push(`skip = ${reader.skipRows}`);
+  return opts.join(', ');
+}
+
+/** SQL reading a file as a relation of VARCHAR columns, in file order. */
+export async function stagingSelect(conn: DuckDBConnection, path: string, reader: CsvReader | JsonReader): Promise<string> {
+  if (reader.kind === 'csv') return `SELECT * FROM read_csv(${sqlPath(path)}, ${csvOptions(reader)})`;
+  // JSON: records as JSON objects, each key as text (strings unquoted, nested values as JSON text).
+  const shape = reader.shape === 'array' ? 'array' : reader.shape === 'ndjson' ? 'newline_delimited' : 'auto';
+  let records = `SELECT json AS j FROM read_json_objects(${sqlPath(path)}, format = ${sqlString(reader.recordsPath?.length ? 'auto' : shape)})`;
+  if (reader.recordsPath?.length) {
+    const jsonPath = `$${reader.recordsPath.map((k) => `.${JSON.stringify(k)}`).join('')}`;
+    records = `SELECT unnest(CAST(j -> ${sqlString(jsonPath)} AS JSON[])) AS j FROM (${records})`;
+  }
+  const keys = await queryRows<{ k: string }>(conn, `SELECT k FROM (SELECT unnest(json_keys(j)) AS k, row_number() OVER () AS n FROM (${records}) WHERE json_type(j) = 'OBJECT') GROUP BY k ORDER BY min(n)`);
+  if (!keys.length) return `SELECT NULL::VARCHAR AS "__empty" WHERE false`;
+  return `SELECT ${keys.map(({ k }) => `j ->> ${sqlString(`$.${JSON.stringify(k)}`)} AS ${q(k)}`).join(', ')} FROM (${records})`;
+}
+
+/** Resolve where each target column's text comes from: an SQL expression over staging columns, or undefined. */
+function resolveColumns(format: FormatDefinition, target: TableDef, header: string[]): Map<string, string | undefined> {
+  const byName = new Map<string, string>();
+  for (const h of header) if (!byName.has(normaliseName(h))) byName.set(normaliseName(h), h);
+  const find = (name: string): string | undefined => {
+    const h = byName.get(normaliseName(name));
+    return h === undefined ? undefined : q(h);
+  };
+  const fromSource = (src: ColumnSource): string | undefined => {
+    if (typeof src === 'string') return find(src);
+    if (Array.isArray(src)) {
+      for (const s of src) {
+        const hit = find(s);
+        if (hit) return hit;
+      }
+      return undefined;
+    }
+    const obj = src as { position?: number; sql?: string; value?: string | null };
+    if (obj.position !== undefined) return header[obj.position - 1] !== undefined ? q(header[obj.position - 1]) : undefined;
+    if (obj.sql !== undefined) return `CAST((${obj.sql}) AS VARCHAR)`;
+    return obj.value === null || obj.value === undefined ? 'NULL::VARCHAR' : sqlString(obj.value);
+  };
+  const out = new Map<string, string | undefined>();
+  for (const c of target.columns) {
+    if (c.internal && c.name !== 'rma_key') continue;
+    const explicit = format.columns[c.name];
+    let expr = explicit !== undefined ? fromSource(explicit) : undefined;
+    if (expr === undefined && format.inheritCanonicalNames) expr = fromSource([c.name, ...(columnAliases[c.name] ?? [])]);
+    out.set(c.name, expr);
+  }
+  return out;
+}
+
+/** Required columns the file cannot supply: an input error (exit 2) naming the file and the columns. */
+function checkRequired(job: FileJob, target: TableDef, mapped: Map<string, string | undefined>, header: string[]): void {
+  const missing = target.columns.filter((c) => (c.required || c.key) && !c.internal && mapped.get(c.name) === undefined)
+    .filter((c) => !(target.name === 'rma' && rmaDerived.has(c.name)))
+    .filter((c) => !keyDefaults[target.name]?.[c.name]);
+  if (!missing.length) return;
+  const names = missing.map((c) => {
+    const aliases = job.format.inheritCanonicalNames ? columnAliases[c.name] ?? [] : [];
+    return aliases.length ? `${c.name} (or ${aliases.join(', ')})` : c.name;
+  });
+  throw new RmaError('RMA_ERR_MISSING_COLUMNS', `${job.path}: missing required column${missing.length > 1 ? 's' : ''} ${names.join(', ')} for format ${job.format.name}; header has: ${header.join(', ')}`, {
+    file: job.path,
+    column: missing[0].name,
+    missing: missing.map((c) => c.name),
+  });
+}
+
+/** The columns a target row carries from the file (everything but lineage). */
+const dataColumns = (target: TableDef): ColumnDef[] => target.columns.filter((c) => !['run_id', 'file_sha256', 'source_row', 'record_hash'].includes(c.name) && !(c.internal && target.name === 'rma' && c.name !== 'rma_key'));
+
+/** SQL building the typed relation: `_row`, every data column typed, `_ok` and `_reasons` (NULL when ok). */
+function typedRelation(job: FileJob, target: TableDef, mapped: Map<string, string | undefined>): string {
+  const parse = job.format.parse ?? {};
+  const cols = dataColumns(target);
+  const text = (name: string): string => q(`${name}__t`);
+  // Level 1: cleaned text per column (trimmed, sentinels → NULL), with rma's derived identity columns.
+  const level1: string[] = ['rowid + 1 AS _row'];
+  for (const c of cols) {
+    if (target.name === 'rma' && c.name === 'rma_key') continue;
+    let expr = mapped.get(c.name);
+    let cleaned = expr === undefined ? 'NULL::VARCHAR' : cleanText(expr, parse);
+    if (target.name === 'rma' && c.name === 'source') {
+      cleaned = job.source !== undefined ? sqlString(job.source) : `coalesce(${cleaned}, ${sqlString(job.format.defaultSource ?? job.format.name)})`;
+    } else if (target.name === 'rma' && c.name === 'company') {
+      cleaned = job.company !== undefined ? sqlString(job.company) : `coalesce(${cleaned}, '')`;
+    } else if (target.name === 'rma' && c.name === 'line') {
+      cleaned = `coalesce(${cleaned}, '1')`;
+    } else if (target.name === 'rma' && c.name === 'description' && expr !== undefined) {
+      // HTML from web portals: tags out, common entities decoded, whitespace collapsed.
+      cleaned = `CASE WHEN contains(${cleaned}, '<') OR contains(${cleaned}, '&') THEN nullif(trim(regexp_replace(replace(replace(replace(replace(replace(replace(regexp_replace(${cleaned}, '<[^>]*>', ' ', 'g'), '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '\"'), '&#39;', ''''), '&amp;', '&'), '\\s+', ' ', 'g')), '') ELSE ${cleaned} END`;
+    }
+    const dflt = keyDefaults[target.name]?.[c.name];
+    if (dflt) cleaned = `coalesce(${cleaned}, ${dflt})`;
+    expr = cleaned;
+    level1.push(`${expr} AS ${text(c.name)}`);
+  }
+  // Level 2: typed values beside their text.
+  const level2: string[] = ['_row'];
+  for (const c of cols) {
+    if (target.name === 'rma' && c.name === 'rma_key') continue;
+    level2.push(text(c.name), `${typedSql(c, text(c.name), parse, job.format.dictionaries?.[c.name])} AS ${q(c.name)}`);
+  }
+  if (target.name === 'rma') {
+    level2.push(`${text('source')} || ':' || ${text('company')} || ':' || ${text('rma_number')} || ':' || CAST(${q('line')} AS VARCHAR) AS rma_key`);
+  }
+  // Level 3: problems. Every one is listed; a row with any goes to quarantine.
+  const problems: { when: string; column: string; problem: string }[] = [];
+  for (const c of cols) {
+    if (target.name === 'rma' && c.name === 'rma_key') continue;
+    if (c.kind !== 'text') problems.push({ when: `${text(c.name)} IS NOT NULL AND ${q(c.name)} IS NULL`, column: c.name, problem: problemSql(c, text(c.name)) });
+    if (c.required || c.key) problems.push({ when: `${text(c.name)} IS NULL`, column: c.name, problem: sqlString('required value missing') });
+  }
+  for (const check of job.format.checks ?? []) problems.push({ when: `coalesce((${check.failsWhen}), false)`, column: check.column, problem: sqlString(check.problem) });
+  const ok = problems.length ? problems.map((p) => `NOT (${p.when})`).join(' AND ') : 'true';
+  const reasons = `list_filter([${problems.map((p) => `CASE WHEN ${p.when} THEN {'column': ${sqlString(p.column)}, 'problem': ${p.problem}} END`).join(', ')}], x -> x IS NOT NULL)`;
+  const outCols = cols.map((c) => q(c.name));
+  return `SELECT _row, ${outCols.join(', ')}, _ok, CASE WHEN NOT _ok THEN ${problems.length ? reasons : 'NULL'} END AS _reasons FROM (
+    SELECT *, ${ok} AS _ok FROM (
+      SELECT ${level2.join(', ')} FROM (SELECT ${level1.join(', ')} FROM stg)
+    )
+  )`;
+}
+
+/** Run one statement, reporting DuckDB's query progress while it runs (when someone listens). */
+async function runWithProgress(conn: DuckDBConnection, sql: string, job: FileJob, phase: IngestProgress['phase']): Promise<void> {
+  if (process.env.RMA_INTEL_TRACE_SQL) {
+    // Where the time goes, statement by statement (benchmark work); stderr only.
+    const t0 = performance.now();
+    await runWithProgressInner(conn, sql, job, phase);
+    process.stderr.write(`[ingest ${phase}] ${Math.round(performance.now() - t0)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    return;
+  }
+  await runWithProgressInner(conn, sql, job, phase);
+}
+
+async function runWithProgressInner(conn: DuckDBConnection, sql: string, job: FileJob, phase: IngestProgress['phase']): Promise<void> {
+  if (!job.onProgress) {
+    await conn.run(sql);
+    return;
+  }
+  const report = job.onProgress;
+  const timer = setInterval(() => {
+    const p = conn.progress;
+    if (p.percentage >= 0) report({ file: job.path, phase, percent: p.percentage });
+  }, 200);
+  try {
+    await conn.run(sql);
+  } finally {
+    clearInterval(timer);
+  }
+  report({ file: job.path, phase, percent: 100 });
+}
+
+function duckError(job: FileJob, e: unknown): RmaError {
+  if (e instanceof RmaError) return e;
+  const msg = (e as Error).message.split('\n').filter((l) => l.trim()).slice(0, 4).join(' ');
+  return new RmaError('RMA_ERR_FORMAT', `${job.path}: cannot be read as ${job.format.name}: ${msg}`, { file: job.path });
+}
+
+const count = (v: unknown): number => Number(v ?? 0);
+
+/**
+ * Ingest one file in one transaction: stage → type/check → land → quarantine → upsert → ingest_runs.
+ * Anything that fails before COMMIT (including a killed process) leaves the store as it was.
+ */
+export async function ingestFile(store: Store, job: FileJob): Promise<FileResult> {
+  const scan = job.scan ?? (await preflight(job.path));
+  const target = tableDef(job.format.target);
+  const tempDir = mkdtempSync(join(tmpdir(), 'rma-ingest-'));
+  let cleanup: (() => Promise<void>) | undefined;
+  try {
+    let readPath = job.path;
+    let reader: CsvReader | JsonReader;
+    if (job.format.reader.kind === 'custom') {
+      const normalised = await job.format.reader.read(job.path, { tempDir, mapping: job.mapping });
+      readPath = normalised.path;
+      reader = normalised.reader;
+      cleanup = normalised.cleanup;
+    } else {
+      reader = job.format.reader;
+    }
+    const encoding = reader.kind === 'csv' ? reader.encoding ?? 'auto' : 'auto';
+    if (encoding === 'windows-1252' || (encoding === 'auto' && readPath === job.path && !scan.validUtf8)) {
+      const utf8 = join(tempDir, `${basename(readPath, extname(readPath))}.utf8${extname(readPath)}`);
+      await transcodeWindows1252(readPath, utf8);
+      readPath = utf8;
+    }
+    return await store.withConnection(async (conn) => {
+      await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+      // Stage: the file as VARCHAR columns in file order (rowid + 1 = data row number). Temp: nothing in the store yet.
+      try {
+        await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE stg AS ${await stagingSelect(conn, readPath, reader)}`, job, 'read');
+      } catch (e) {
+        throw duckError(job, e);
+      }
+      const header = (await queryRows<{ column_name: string }>(conn, 'SELECT column_name FROM (DESCRIBE stg)')).map((r) => r.column_name);
+      const mapped = resolveColumns(job.format, target, header);
+      checkRequired(job, target, mapped, header);
+      try {
+        await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE typed AS ${typedRelation(job, target, mapped)}`, job, 'validate');
+      } catch (e) {
+        throw new RmaError('RMA_ERR_FORMAT', `${job.path}: format ${job.format.name}: ${(e as Error).message.split('\n')[0]}`, { file: job.path });
+      }
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await writeFile(conn, job, scan, target);
+        await conn.run('COMMIT');
+        job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
+        return result;
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await conn.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS fin; DROP TABLE IF EXISTS dupinfo').catch(() => undefined);
+      }
+    });
+  } finally {
+    await cleanup?.().catch(() => undefined);
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Everything that writes the store, inside the file's transaction. */
+async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef): Promise<FileResult> {
+  const runId = sqlString(job.runId);
+  const sha = sqlString(scan.sha256);
+  const sourceName = sqlString(job.source ?? job.format.defaultSource ?? job.format.name);
+  const started = new Date().toISOString();
+  // A file already landed by an earlier run is not landed or quarantined twice: re-ingesting changes nothing.
+  const seen = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ingest_runs WHERE file_sha256 = ${sha} AND format = ${sqlString(job.format.name)} AND status = 'succeeded'`);
+  const alreadyLanded = count(seen[0]?.n) > 0;
+  if (!alreadyLanded) {
+    await runWithProgress(conn, `INSERT INTO landing BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.format.name)} AS format, ${sha} AS file_sha256,
+        s.rowid + 1 AS row_number, to_json(s) AS raw, b._row IS NULL AS accepted
+      FROM stg AS s LEFT JOIN (SELECT _row FROM typed WHERE NOT _ok) AS b ON b._row = s.rowid + 1`, job, 'land');
+    await runWithProgress(conn, `INSERT INTO quarantine BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.path)} AS file_path,
+        t._row AS row_number, to_json(s) AS raw, to_json(t._reasons) AS reasons, now() AS quarantined_at
+      FROM (SELECT _row, _reasons FROM typed WHERE NOT _ok) AS t JOIN stg AS s ON s.rowid + 1 = t._row`, job, 'land');
+  }
+  const stats = await upsert(conn, job, scan, target);
+  const totals = await queryRows<{ rows_read: number; quarantined: number }>(conn, 'SELECT count(*) AS rows_read, count(*) FILTER (WHERE NOT _ok) AS quarantined FROM typed');
+  const result: FileResult = {
+    path: job.path,
+    format: job.format.name,
+    rows_read: count(totals[0].rows_read),
+    inserted: stats.inserted,
+    updated: stats.updated,
+    unchanged: stats.unchanged,
+    quarantined: count(totals[0].quarantined),
+  };
+  await conn.run(`INSERT INTO ingest_runs BY NAME SELECT ${runId} AS run_id, ${job.fileIndex} AS file_index, ${sqlString(started)}::TIMESTAMPTZ AS started_at, now() AS finished_at,
+      ${sourceName} AS source, ${sqlString(job.format.name)} AS format, ${sqlString(job.path)} AS file_path, ${sha} AS file_sha256,
+      ${result.rows_read} AS rows_read, ${result.rows_read - result.quarantined} AS accepted, ${result.inserted} AS inserted, ${result.updated} AS updated,
+      ${result.unchanged} AS unchanged, ${result.quarantined} AS quarantined, 'succeeded' AS status`);
+  return result;
+}
+
+/** rma: batch_id from the unit registry and warranty_status from the policy, when the record lacks them. */
+async function derivedSelect(conn: DuckDBConnection, target: TableDef): Promise<string> {
+  if (target.name !== 'rma') return 'SELECT t.* FROM typed AS t WHERE t._ok';
+  const units = await queryRows<{ n: boolean }>(conn, 'SELECT EXISTS (SELECT 1 FROM units) AS n');
+  if (!units[0].n) return `SELECT t.* REPLACE (coalesce(t.warranty_status, 'unknown') AS warranty_status) FROM typed AS t WHERE t._ok`;
+  return `SELECT t.* REPLACE (
+      coalesce(t.batch_id, u.batch_id) AS batch_id,
+      coalesce(t.warranty_status, CASE
+        WHEN u.shipped_at IS NULL OR coalesce(ps.warranty_months, pa.warranty_months) IS NULL THEN 'unknown'
+        WHEN coalesce(ps.doa_days, pa.doa_days) IS NOT NULL AND t.opened_at <= u.shipped_at + to_days(coalesce(ps.doa_days, pa.doa_days)) THEN 'doa'
+        WHEN t.opened_at <= u.shipped_at + to_months(coalesce(ps.warranty_months, pa.warranty_months)) THEN 'in_warranty'
+        ELSE 'out_of_warranty' END) AS warranty_status)
+    FROM (SELECT * FROM typed WHERE _ok) AS t
+    LEFT JOIN units AS u ON u.serial_number = t.serial_number
+    ASOF LEFT JOIN warranty_policies AS ps ON ps.sku = coalesce(t.sku, u.sku) AND CAST(u.shipped_at AS DATE) >= ps.effective_from
+    ASOF LEFT JOIN (SELECT * FROM warranty_policies WHERE sku = '*') AS pa ON CAST(u.shipped_at AS DATE) >= pa.effective_from`;
+}
+
+/**
+ * Upsert by natural key. Counts: a row equal to the stored record is unchanged, different is updated, new is
+ * inserted; within a file each later occurrence of a key is compared with the one before it (last one wins).
+ */
+async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef): Promise<{ inserted: number; updated: number; unchanged: number }> {
+  const cols = dataColumns(target);
+  const keys = target.key.map(q);
+  const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
+  const hashed = cols.filter((c) => !c.key || target.name !== 'rma').map((c) => `f.${q(c.name)}`);
+  await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE fin AS
+    SELECT f.*, CAST(hash(${hashed.join(', ')}) AS VARCHAR) AS record_hash, e.record_hash AS _existing_hash
+    FROM (${await derivedSelect(conn, target)}) AS f LEFT JOIN ${q(target.name)} AS e ON ${keyJoin}`, job, 'upsert');
+  // Keys repeated within the file: only those rows get a window (small), never the whole file.
+  await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE dupinfo AS
+    SELECT _row, record_hash, lag(record_hash) OVER w AS prev_hash, _row < max(_row) OVER w AS superseded
+    FROM fin SEMI JOIN (SELECT ${keys.join(', ')} FROM fin GROUP BY ALL HAVING count(*) > 1) AS d USING (${keys.join(', ')})
+    WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY _row)`, job, 'upsert');
+  const counts = await queryRows<{ inserted: number; updated: number; unchanged: number }>(conn, `
+    SELECT count(*) FILTER (WHERE base IS NULL) AS inserted,
+           count(*) FILTER (WHERE base IS NOT NULL AND base <> record_hash) AS updated,
+           count(*) FILTER (WHERE base = record_hash) AS unchanged
+    FROM (SELECT f.record_hash, CASE WHEN d.prev_hash IS NOT NULL THEN d.prev_hash ELSE f._existing_hash END AS base
+          FROM fin AS f LEFT JOIN dupinfo AS d USING (_row))`);
+  const winners = `SELECT * FROM fin WHERE (_existing_hash IS NULL OR _existing_hash <> record_hash) AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)`;
+  await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
+  const insertCols = [...cols.map((c) => q(c.name)), 'run_id', 'file_sha256', 'source_row', 'record_hash'];
+  await runWithProgress(conn, `INSERT INTO ${q(target.name)} (${insertCols.join(', ')})
+    SELECT ${cols.map((c) => q(c.name)).join(', ')}, ${sqlString(job.runId)}, ${sqlString(scan.sha256)}, _row, record_hash FROM (${winners})`, job, 'upsert');
+  return { inserted: count(counts[0].inserted), updated: count(counts[0].updated), unchanged: count(counts[0].unchanged) };
+}

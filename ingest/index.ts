@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../pipeline/store.js';
+import { detectFormat } from './detect.js';
+import { ingestFile, preflight } from './engine.js';
+import type { FileResult, FormatDefinition, IngestOptions, IngestResult, MappingFile } from './format.js';
+import { applyMapping, loadMapping } from './mapping.js';
+import { getFormat, listFormats } from './registry.js';
+
+export type { FileResult, FormatDefinition, IngestOptions, IngestProgress, IngestResult, MappingFile } from './format.js';
+export { defineFormat } from './format.js';
+export { listFormats, registerFormat, getFormat } from './registry.js';
+
+/** A sortable, unique run id: r<UTC yyyymmddHHMMSS>-<random>. */
+export function newRunId(now = new Date()): string {
+  return `r${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Ingest files into the store (CONTRACT §4). Every file is checked (exists, readable, text, format known)
+ * before any is written; then each file is one transaction. Bad rows are quarantined, not fatal; a file that
+ * cannot be read at all throws an RmaError (exit 2) naming it.
+ */
+export async function ingest(store: Store, files: string[], options: IngestOptions = {}): Promise<IngestResult> {
+  const mapping: MappingFile | undefined = typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
+  const formatName = options.format && options.format !== 'auto' ? options.format : mapping?.format;
+  const named = formatName ? await getFormat(formatName) : undefined;
+  const all = await listFormats();
+  const plan: { path: string; format: FormatDefinition; scan: Awaited<ReturnType<typeof preflight>> }[] = [];
+  for (const path of files) {
+    const scan = await preflight(path);
+    const format = applyMapping(named ?? detectFormat(path, scan, all), mapping);
+    plan.push({ path, format, scan });
+  }
+  const runId = newRunId();
+  const results: FileResult[] = [];
+  for (const [fileIndex, item] of plan.entries()) {
+    results.push(await ingestFile(store, {
+      path: item.path,
+      format: item.format,
+      scan: item.scan,
+      runId,
+      fileIndex,
+      source: options.source ?? mapping?.source,
+      company: options.company ?? mapping?.company,
+      mapping,
+      onProgress: options.onProgress,
+    }));
+  }
+  const totals = { rows_read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
+  for (const r of results) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
+  return { run_id: runId, files: results, totals };
+}

@@ -1,0 +1,62 @@
+/* model: batch_age_profile
+   grain: batch_id, age_bucket
+   inputs: models.stg_units, models.stg_rma
+   audits: not_null(sku), between(failures, 0, 1e12), between(suspensions, 0, 1e12)
+   Life data per batch in 30-day age buckets, for the Weibull fit of time to return (batches model):
+   failures = confirmed defects by the unit's age at the claim; suspensions = units still without a
+   confirmed defect, by their age on the analysis date (or at warranty end, when it has passed). */
+WITH unit_ages AS (
+  SELECT
+    batch_id,
+    any_value(sku) AS sku,
+    (exposure_end - shipped_on) // 30 AS age_bucket,
+    count(*) AS units,
+    sum(exposure_end - shipped_on) AS age_sum
+  FROM models.stg_units
+  WHERE batch_id IS NOT NULL
+  GROUP BY batch_id, age_bucket
+),
+defective_unit_ages AS (
+  -- the same units' current ages, to take failed units out of the suspensions
+  SELECT
+    batch_id,
+    (exposure_end - shipped_on) // 30 AS age_bucket,
+    count(*) AS units,
+    sum(exposure_end - shipped_on) AS age_sum
+  FROM models.stg_rma
+  WHERE is_confirmed_defect AND is_first_return = 1 AND batch_id IS NOT NULL
+  GROUP BY batch_id, age_bucket
+),
+failure_ages AS (
+  SELECT
+    batch_id,
+    any_value(sku) AS sku,
+    age_days // 30 AS age_bucket,
+    count(*) AS failures,
+    sum(age_days) AS age_sum
+  FROM models.stg_rma
+  WHERE is_confirmed_defect AND age_days IS NOT NULL AND batch_id IS NOT NULL
+  GROUP BY batch_id, age_bucket
+),
+suspensions AS (
+  SELECT
+    u.batch_id,
+    u.sku,
+    u.age_bucket,
+    greatest(u.units - coalesce(d.units, 0), 0) AS suspensions,
+    (u.age_sum - coalesce(d.age_sum, 0)) / nullif(u.units - coalesce(d.units, 0), 0) AS suspension_age
+  FROM unit_ages AS u
+  LEFT JOIN defective_unit_ages AS d USING (batch_id, age_bucket)
+)
+SELECT
+  coalesce(s.batch_id, f.batch_id) AS batch_id,
+  coalesce(s.sku, f.sku) AS sku,
+  coalesce(s.age_bucket, f.age_bucket) AS age_bucket,
+  coalesce(f.failures, 0) AS failures,
+  -- mean age (days) of the failures and of the suspensions in the bucket
+  f.age_sum / nullif(f.failures, 0) AS failure_age,
+  coalesce(s.suspensions, 0) AS suspensions,
+  s.suspension_age
+FROM suspensions AS s
+FULL OUTER JOIN failure_ages AS f ON f.batch_id = s.batch_id AND f.age_bucket = s.age_bucket
+WHERE coalesce(f.failures, 0) > 0 OR coalesce(s.suspensions, 0) > 0

@@ -1,0 +1,65 @@
+/* model: dealers
+   grain: dealer_id
+   inputs: models.rpt_rma, units, models.sla_items
+   audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
+   Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
+   no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
+WITH params AS (
+  SELECT (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
+),
+sold AS (
+  SELECT coalesce(u.dealer_id, '(direct)') AS dealer_id, count(*) AS units_sold
+  FROM units AS u
+  CROSS JOIN params AS p
+  WHERE u.shipped_at < p.as_of_end
+  GROUP BY ALL
+),
+returned AS (
+  SELECT
+    coalesce(dealer_id, '(direct)') AS dealer_id,
+    count(*) AS rmas,
+    count(*) FILTER (WHERE return_reason = 'defective') AS defect_claims,
+    count(*) FILTER (WHERE return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')) AS confirmed_defects,
+    count(*) FILTER (WHERE inspection_outcome IN ('no_trouble_found', 'trouble_found_repair', 'trouble_found_replace', 'customer_damage')) AS inspected,
+    count(*) FILTER (WHERE inspection_outcome = 'no_trouble_found') AS no_trouble_found,
+    count(*) FILTER (WHERE inspection_outcome = 'customer_damage') AS customer_damage,
+    count(*) FILTER (WHERE return_reason IN ('wrong_item', 'shipping_damage', 'wrong_quantity_received', 'ordered_wrong_quantity', 'duplicate_order', 'changed_mind')) AS commercial_returns,
+    count(*) FILTER (WHERE warranty_claim AND paid_at IS NOT NULL) AS claims_paid,
+    sum(coalesce(cost_gross, 0) - deductible_collected - supplier_recovery) FILTER (WHERE warranty_claim AND paid_at IS NOT NULL) AS cost_paid,
+    sum(deductible_collected) AS deductibles_collected
+  FROM models.rpt_rma
+  WHERE NOT cancelled
+  GROUP BY ALL
+),
+service AS (
+  SELECT
+    dealer_id,
+    avg(response_met::INTEGER) AS response_met_rate,
+    avg(resolution_met::INTEGER) AS resolution_met_rate,
+    median(resolution_working_days) AS median_resolution_working_days
+  FROM models.sla_items
+  GROUP BY dealer_id
+)
+SELECT
+  d.dealer_id,
+  coalesce(s.units_sold, 0) AS units_sold,
+  coalesce(r.rmas, 0) AS rmas,
+  CASE WHEN s.units_sold > 0 THEN coalesce(r.rmas, 0) / s.units_sold END AS returns_per_unit_sold,
+  coalesce(r.defect_claims, 0) AS defect_claims,
+  coalesce(r.confirmed_defects, 0) AS confirmed_defects,
+  coalesce(r.commercial_returns, 0) AS commercial_returns,
+  coalesce(r.inspected, 0) AS inspected,
+  coalesce(r.no_trouble_found, 0) AS no_trouble_found,
+  CASE WHEN r.inspected > 0 THEN r.no_trouble_found / r.inspected END AS ntf_rate,
+  coalesce(r.customer_damage, 0) AS customer_damage,
+  sv.response_met_rate,
+  sv.resolution_met_rate,
+  round(sv.median_resolution_working_days, 2) AS median_resolution_working_days,
+  coalesce(r.claims_paid, 0) AS claims_paid,
+  coalesce(r.cost_paid, 0)::DECIMAL(18,2) AS cost_paid,
+  CASE WHEN r.claims_paid > 0 THEN (r.cost_paid / r.claims_paid)::DECIMAL(18,2) END AS cost_per_claim,
+  coalesce(r.deductibles_collected, 0)::DECIMAL(18,2) AS deductibles_collected
+FROM (SELECT dealer_id FROM sold UNION SELECT dealer_id FROM returned) AS d
+LEFT JOIN sold AS s USING (dealer_id)
+LEFT JOIN returned AS r USING (dealer_id)
+LEFT JOIN service AS sv USING (dealer_id)

@@ -1,0 +1,129 @@
+import { queryRows } from '../pipeline/store.js';
+import type { ModelConfig } from '../pipeline/config.js';
+import type { BuildContext, TsModel } from './model.js';
+import { writeModelTable, type ColumnType } from './runner.js';
+import { benjaminiHochberg, mantelHaenszelRateRatio, type RateStratum } from './stats/index.js';
+
+/**
+ * models.firmware — CONTRACT 7.2: per firmware build × failure code × SKU, the claim rate against
+ * every other build of the SKU. The effect is stratified by production batch and unit-age band
+ * (Mantel–Haenszel rate ratio and score test over models.firmware_strata), so a bad batch that
+ * happened to ship with a build, or young units that happen to run it, do not read as a firmware
+ * effect. q-values: Benjamini–Hochberg across every cell. flagged = q below the threshold and a
+ * stratified rate ratio at least the configured material effect.
+ */
+
+const DAYS_PER_MONTH = 365.25 / 12;
+export const ADJUSTED_FOR = 'batch_id, age_band';
+
+interface CellRow {
+  firmware_version: string;
+  sku: string;
+  failure_code: string;
+  returns: number;
+  unit_days: number;
+  baseline_returns: number;
+  baseline_unit_days: number;
+}
+
+interface StratumRow extends RateStratum {
+  firmware_version: string;
+  sku: string;
+  failure_code: string;
+}
+
+/** Claims per 1,000 unit-months. */
+export const ratePer1000UnitMonths = (returns: number, unitDays: number): number | null =>
+  unitDays > 0 ? (returns / (unitDays / DAYS_PER_MONTH)) * 1000 : null;
+
+export const firmwareColumns: readonly (readonly [string, ColumnType])[] = [
+  ['firmware_version', 'VARCHAR'],
+  ['sku', 'VARCHAR'],
+  ['failure_code', 'VARCHAR'],
+  ['returns', 'BIGINT'],
+  ['unit_days', 'DOUBLE'],
+  ['rate_per_1000_unit_months', 'DOUBLE'],
+  ['baseline_rate', 'DOUBLE'],
+  ['relative_risk', 'DOUBLE'],
+  ['p_value', 'DOUBLE'],
+  ['q_value', 'DOUBLE'],
+  ['adjusted_for', 'VARCHAR'],
+  ['flagged', 'BOOLEAN'],
+  // beyond the contract: the evidence behind the verdict
+  ['baseline_returns', 'BIGINT'],
+  ['baseline_unit_days', 'DOUBLE'],
+  ['crude_relative_risk', 'DOUBLE'],
+  ['rr_low', 'DOUBLE'],
+  ['rr_high', 'DOUBLE'],
+  ['informative_strata', 'BIGINT'],
+  ['as_of', 'DATE'],
+];
+
+const key = (r: { firmware_version: string; sku: string; failure_code: string }): string => `${r.sku}\u0000${r.firmware_version}\u0000${r.failure_code}`;
+
+export const model: TsModel = {
+  name: 'firmware',
+  grain: ['firmware_version', 'sku', 'failure_code'],
+  inputs: ['models.firmware_cells', 'models.firmware_strata'],
+  audits: [
+    { kind: 'between', columns: ['p_value'], low: 0, high: 1 },
+    { kind: 'between', columns: ['q_value'], low: 0, high: 1 },
+    { kind: 'not_null', columns: ['flagged'] },
+  ],
+  description: 'Firmware build × failure code × SKU claim rates, stratified by batch and age band (CONTRACT 7.2).',
+  async run(conn, ctx: BuildContext) {
+    const settings = (ctx.config as ModelConfig).settings.firmware;
+    const cells = await queryRows<CellRow>(conn, 'SELECT * FROM models.firmware_cells ORDER BY sku, firmware_version, failure_code');
+    const strata = await queryRows<StratumRow>(
+      conn,
+      'SELECT firmware_version, sku, failure_code, cases1, time1, cases0, time0 FROM models.firmware_strata',
+    );
+    const strataByCell = new Map<string, RateStratum[]>();
+    for (const s of strata) {
+      const k = key(s);
+      if (!strataByCell.has(k)) strataByCell.set(k, []);
+      strataByCell.get(k)!.push({ cases1: s.cases1, time1: s.time1, cases0: s.cases0, time0: s.time0 });
+    }
+    const tested = cells.map((c) => {
+      const cellStrata = strataByCell.get(key(c));
+      const mh = cellStrata?.length ? mantelHaenszelRateRatio(cellStrata) : undefined;
+      const rate = ratePer1000UnitMonths(c.returns, c.unit_days);
+      const baselineRate = ratePer1000UnitMonths(c.baseline_returns, c.baseline_unit_days);
+      return {
+        cell: c,
+        rate,
+        baselineRate,
+        crude: rate !== null && baselineRate !== null && baselineRate > 0 ? rate / baselineRate : null,
+        mh,
+        // no informative stratum: nothing to compare within batch and age band
+        pValue: mh ? mh.pValue : 1,
+      };
+    });
+    const qValues = tested.length ? benjaminiHochberg(tested.map((t) => t.pValue)) : [];
+    const rows = tested.map((t, i) => {
+      const rr = t.mh?.rateRatio ?? null;
+      return {
+        firmware_version: t.cell.firmware_version,
+        sku: t.cell.sku,
+        failure_code: t.cell.failure_code,
+        returns: t.cell.returns,
+        unit_days: t.cell.unit_days,
+        rate_per_1000_unit_months: t.rate,
+        baseline_rate: t.baselineRate,
+        relative_risk: rr,
+        p_value: t.pValue,
+        q_value: qValues[i],
+        adjusted_for: ADJUSTED_FOR,
+        flagged: qValues[i] < settings.q_threshold && rr !== null && rr >= settings.material_effect,
+        baseline_returns: t.cell.baseline_returns,
+        baseline_unit_days: t.cell.baseline_unit_days,
+        crude_relative_risk: t.crude,
+        rr_low: t.mh ? t.mh.low : null,
+        rr_high: t.mh ? t.mh.high : null,
+        informative_strata: t.mh?.informativeStrata ?? 0,
+        as_of: ctx.asOf,
+      };
+    });
+    await writeModelTable(conn, 'firmware', firmwareColumns, rows);
+  },
+};

@@ -1,0 +1,65 @@
+/* model: nevada
+   grain: sku, ship_month, return_month
+   inputs: units, models.rpt_rma
+   audits: unique(sku, ship_month, return_month), not_null(sku), not_null(ship_month), not_null(return_month)
+   Nevada (ship cohort × return month) matrix per SKU: units shipped in each month and the first
+   warranty claim of each of those serials by the month it was raised. Every cell from the ship month
+   to the analysis month is present (zeros included), so the triangle feeds nevadaToLifeData directly.
+   Claims on serials missing from the unit registry cannot be placed in a cohort and are left out. */
+WITH params AS (
+  SELECT
+    getvariable('as_of')::DATE AS as_of,
+    (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
+),
+shipped AS (
+  SELECT
+    u.serial_number,
+    u.sku,
+    date_trunc('month', u.shipped_at)::DATE AS ship_month
+  FROM units AS u
+  CROSS JOIN params AS p
+  WHERE u.shipped_at < p.as_of_end
+),
+cohorts AS (
+  SELECT sku, ship_month, count(*) AS units_shipped
+  FROM shipped
+  GROUP BY ALL
+),
+first_claims AS (
+  -- A unit's life ends at its first claim; repeats are the repeats report's business.
+  SELECT
+    serial_number,
+    date_trunc('month', min(opened_at))::DATE AS claim_month
+  FROM models.rpt_rma
+  WHERE warranty_claim AND serial_number IS NOT NULL
+  GROUP BY serial_number
+),
+returned AS (
+  SELECT
+    s.sku,
+    s.ship_month,
+    greatest(f.claim_month, s.ship_month) AS return_month,   -- a claim dated before shipping counts in the ship month
+    count(*) AS returns
+  FROM shipped AS s
+  JOIN first_claims AS f USING (serial_number)
+  GROUP BY ALL
+),
+cells AS (
+  SELECT
+    c.sku,
+    c.ship_month,
+    unnest(generate_series(c.ship_month, date_trunc('month', p.as_of)::DATE, INTERVAL 1 MONTH))::DATE AS return_month,
+    c.units_shipped
+  FROM cohorts AS c
+  CROSS JOIN params AS p
+)
+SELECT
+  c.sku,
+  c.ship_month,
+  c.return_month,
+  datediff('month', c.ship_month, c.return_month) AS age_months,  -- months in service when the claim was raised
+  c.units_shipped,
+  coalesce(r.returns, 0) AS returns,
+  sum(coalesce(r.returns, 0)) OVER (PARTITION BY c.sku, c.ship_month ORDER BY c.return_month) AS returns_to_date
+FROM cells AS c
+LEFT JOIN returned AS r USING (sku, ship_month, return_month)

@@ -1,0 +1,103 @@
+/* model: repeats
+   grain: serial_number
+   inputs: models.rpt_rma, units, models.rpt_warranty_terms
+   audits: unique(serial_number), not_null(serial_number)
+   Repeat returns per customer unit: a unit and the replacements sent for it form one chain (followed
+   through replacement_serial), keyed by the original serial. Counts the chain's returns and
+   replacements against the policy's max_replacements, and dates the warranty end: from delivery,
+   restarted by a replacement only as the policy says (doa_only: a replacement for a dead-on-arrival
+   return; always; never). Chains with one return and no replacement are not repeats and are left out. */
+WITH RECURSIVE params AS (
+  SELECT getvariable('as_of')::DATE AS as_of
+),
+claims AS (
+  SELECT *
+  FROM models.rpt_rma
+  WHERE NOT cancelled AND serial_number IS NOT NULL
+),
+exchanges AS (
+  SELECT DISTINCT serial_number, replacement_serial
+  FROM claims
+  WHERE replacement_serial IS NOT NULL AND replacement_serial <> serial_number
+),
+roots AS (
+  SELECT DISTINCT serial_number
+  FROM claims
+  WHERE serial_number NOT IN (SELECT replacement_serial FROM exchanges)
+),
+chain (root_serial, member_serial, depth) AS (
+  SELECT serial_number, serial_number, 0 FROM roots
+  UNION ALL
+  SELECT c.root_serial, e.replacement_serial, c.depth + 1
+  FROM chain AS c
+  JOIN exchanges AS e ON e.serial_number = c.member_serial
+  WHERE c.depth < 20                                            -- a replacement loop in bad data cannot run forever
+),
+chain_claims AS (
+  SELECT
+    ch.root_serial,
+    ch.depth,
+    cl.*,
+    t.doa_days,
+    cl.resolution IN ('replace', 'advance_replacement') OR cl.replacement_serial IS NOT NULL AS is_replacement,
+    (cl.warranty_status = 'doa'
+      OR (cl.shipped_at IS NOT NULL AND cl.opened_at - cl.shipped_at <= to_days(t.doa_days))) AS is_doa
+  FROM chain AS ch
+  JOIN claims AS cl ON cl.serial_number = ch.member_serial
+  LEFT JOIN models.rpt_warranty_terms AS t ON t.sku = cl.sku
+),
+per_chain AS (
+  SELECT
+    root_serial,
+    list(DISTINCT serial_number ORDER BY serial_number) AS chain_serials,
+    count(*) AS returns,
+    min(opened_at) AS first_opened_at,
+    max(opened_at) AS last_opened_at,
+    count(*) FILTER (WHERE is_replacement) AS replacements,
+    count(*) FILTER (WHERE is_replacement AND is_doa) AS doa_replacements,
+    max(coalesce(resolved_at, opened_at)) FILTER (WHERE is_replacement) AS last_replacement_at,
+    max(coalesce(resolved_at, opened_at)) FILTER (WHERE is_replacement AND is_doa) AS last_doa_replacement_at,
+    max(rma_key ORDER BY opened_at) AS last_rma_key,
+    list(rma_key ORDER BY opened_at, rma_key) AS rma_keys
+  FROM chain_claims
+  GROUP BY root_serial
+),
+with_terms AS (
+  SELECT
+    pc.*,
+    coalesce(u.sku, first_claim.sku) AS sku,
+    u.shipped_at AS warranty_start,
+    t.warranty_months,
+    t.max_replacements,
+    t.restart_on_replacement,
+    CASE t.restart_on_replacement
+      WHEN 'always' THEN pc.last_replacement_at
+      WHEN 'doa_only' THEN pc.last_doa_replacement_at
+    END AS warranty_restarted_at
+  FROM per_chain AS pc
+  LEFT JOIN units AS u ON u.serial_number = pc.root_serial
+  LEFT JOIN (SELECT serial_number, any_value(sku) AS sku FROM claims GROUP BY serial_number) AS first_claim
+    ON first_claim.serial_number = pc.root_serial
+  LEFT JOIN models.rpt_warranty_terms AS t ON t.sku = coalesce(u.sku, first_claim.sku)
+)
+SELECT
+  w.root_serial AS serial_number,
+  w.sku,
+  w.chain_serials,                                              -- the original unit and every replacement sent for it
+  w.returns,
+  w.returns >= 2 AS is_repeat,
+  w.first_opened_at,
+  w.last_opened_at,
+  w.replacements,
+  w.max_replacements,
+  w.replacements > w.max_replacements AS over_replacement_limit,
+  w.doa_replacements,
+  w.restart_on_replacement,
+  w.warranty_start,
+  w.warranty_restarted_at,                                      -- NULL: the policy did not restart the warranty
+  (coalesce(w.warranty_restarted_at, w.warranty_start) + to_months(w.warranty_months)) AS warranty_end,
+  (coalesce(w.warranty_restarted_at, w.warranty_start) + to_months(w.warranty_months)) >= p.as_of::TIMESTAMPTZ AS in_warranty,
+  w.rma_keys
+FROM with_terms AS w
+CROSS JOIN params AS p
+WHERE w.returns >= 2 OR w.replacements >= 1

@@ -1,0 +1,106 @@
+/* model: rpt_rma
+   grain: rma_key
+   inputs: rma, units, cost_rates
+   audits: unique(rma_key), not_null(rma_key), not_null(opened_at)
+   The RMA lines of the reports as they looked on the analysis date: duplicates across sources
+   dropped, lines opened after the date left out, stage times (and the outcomes they reveal) not yet
+   reached blanked, the batch resolved from the unit registry, and unknown costs filled from
+   cost_rates (flagged cost_estimated). Every finance and after-sales report reads this one table. */
+WITH params AS (
+  SELECT
+    getvariable('as_of')::DATE AS as_of,
+    (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
+),
+lines AS (
+  SELECT
+    r.*,
+    coalesce(r.sku, u.sku) AS resolved_sku,
+    u.batch_id AS unit_batch_id,
+    u.firmware_version AS unit_firmware_version,
+    u.shipped_at AS unit_shipped_at,
+    u.dealer_id AS unit_dealer_id,
+    p.as_of_end
+  FROM rma AS r
+  CROSS JOIN params AS p
+  LEFT JOIN units AS u ON u.serial_number = r.serial_number
+  WHERE r.duplicate_of IS NULL
+    AND r.opened_at < p.as_of_end
+),
+masked AS (
+  -- A stage reached after the analysis date had not happened yet on that date.
+  SELECT
+    *,
+    CASE WHEN approved_at < as_of_end THEN approved_at END AS approved_asof,
+    CASE WHEN received_at < as_of_end THEN received_at END AS received_asof,
+    CASE WHEN inspected_at < as_of_end THEN inspected_at END AS inspected_asof,
+    CASE WHEN resolved_at < as_of_end THEN resolved_at END AS resolved_asof,
+    CASE WHEN closed_at < as_of_end THEN closed_at END AS closed_asof,
+    (inspected_at IS NOT NULL AND inspected_at >= as_of_end) AS inspection_in_future,
+    (coalesce(resolved_at, closed_at) IS NOT NULL AND coalesce(resolved_at, closed_at) >= as_of_end) AS resolution_in_future
+  FROM lines
+),
+costed AS (
+  SELECT
+    m.*,
+    coalesce(rate_sku.standard_cost, rate_any.standard_cost) AS standard_cost,
+    -- Every gross component unknown: the cost of the line is not known, so it is estimated.
+    (m.cost_labor IS NULL AND m.cost_parts IS NULL AND m.cost_shipping IS NULL AND m.cost_replacement IS NULL
+      AND m.cost_duties IS NULL AND m.credit_amount IS NULL) AS costs_unknown
+  FROM masked AS m
+  LEFT JOIN cost_rates AS rate_sku ON rate_sku.resolution = m.resolution AND rate_sku.sku = m.resolved_sku
+  LEFT JOIN cost_rates AS rate_any ON rate_any.resolution = m.resolution AND rate_any.sku = '*'
+)
+SELECT
+  rma_key,
+  source,
+  rma_number,
+  serial_number,
+  resolved_sku AS sku,                                         -- from the record, else the unit registry
+  coalesce(batch_id, unit_batch_id) AS batch_id,
+  coalesce(firmware_version, unit_firmware_version) AS firmware_version,
+  coalesce(dealer_id, unit_dealer_id) AS dealer_id,           -- the unit registry knows the dealer when the claim does not
+  channel,
+  country,
+  return_reason,
+  failure_code_stated,
+  failure_code_verified,
+  CASE WHEN inspection_in_future THEN NULL ELSE inspection_outcome END AS inspection_outcome,
+  CASE WHEN resolution_in_future THEN NULL ELSE resolution END AS resolution,
+  warranty_status,
+  replacement_serial,
+  coalesce(stage, 'intake') = 'cancelled' AS cancelled,
+  -- Warranty claims are what the service reserve pays for: not commercial returns, not billed repairs.
+  (coalesce(return_reason, 'defective') NOT IN ('wrong_item', 'shipping_damage', 'wrong_quantity_received', 'ordered_wrong_quantity', 'duplicate_order', 'changed_mind')
+    AND coalesce(warranty_status, 'unknown') <> 'out_of_warranty'
+    AND coalesce(stage, 'intake') <> 'cancelled') AS warranty_claim,
+  unit_shipped_at AS shipped_at,
+  opened_at,
+  approved_asof AS approved_at,
+  received_asof AS received_at,
+  inspected_asof AS inspected_at,
+  resolved_asof AS resolved_at,
+  closed_asof AS closed_at,
+  -- When the money moved: at resolution (or closure); a source without stage times pays at opening.
+  CASE
+    WHEN resolution_in_future THEN NULL
+    WHEN coalesce(resolved_asof, closed_asof) IS NOT NULL THEN coalesce(resolved_asof, closed_asof)
+    WHEN resolved_at IS NULL AND closed_at IS NULL AND (resolution IS NOT NULL OR NOT costs_unknown) THEN opened_at
+  END AS paid_at,
+  coalesce(quantity, 1) AS quantity,
+  cost_labor,
+  cost_parts,
+  cost_shipping,
+  cost_replacement,
+  cost_duties,
+  credit_amount,
+  coalesce(deductible_collected, 0) AS deductible_collected,
+  coalesce(supplier_recovery, 0) AS supplier_recovery,
+  (costs_unknown AND standard_cost IS NOT NULL AND NOT resolution_in_future) AS cost_estimated,
+  CASE
+    WHEN NOT costs_unknown THEN coalesce(cost_labor, 0) + coalesce(cost_parts, 0) + coalesce(cost_shipping, 0)
+      + coalesce(cost_replacement, 0) + coalesce(cost_duties, 0) + coalesce(credit_amount, 0)
+    WHEN NOT resolution_in_future THEN standard_cost
+  END AS cost_gross,                                           -- labour + parts + shipping + replacement + duties + credits
+  currency,
+  cross_border
+FROM costed

@@ -1,0 +1,61 @@
+/**
+ * Input checks shared by the statistics core. Each throws a `TypeError` for a value of the wrong
+ * kind and a `RangeError` for a value outside its domain, naming the function and the argument.
+ */
+
+export function assertFiniteNumber(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${fn}: ${name} must be a number, got ${String(value)}`);
+  }
+  if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be finite, got ${value}`);
+}
+
+export function assertCount(fn: string, name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(fn, name, value);
+  if (value < 0 || !Number.isInteger(value)) {
+    throw new RangeError(`${fn}: ${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+export function assertNonNegative(fn: string, name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(fn, name, value);
+  if (value < 0) throw new RangeError(`${fn}: ${name} must be >= 0, got ${value}`);
+}
+
+export function assertPositive(fn: string, name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(fn, name, value);
+  if (!(value > 0)) throw new RangeError(`${fn}: ${name} must be > 0, got ${value}`);
+}
+
+export function assertProbabilityOpen(fn: string, name: string, value: unknown): asserts value is number {
+  assertFiniteNumber(fn, name, value);
+  if (!(value > 0 && value < 1)) throw new RangeError(`${fn}: ${name} must be in (0, 1), got ${value}`);
+}
+
+/** Confidence level: a number strictly between 0 and 1 (0.95, not 95). */
+export function checkConfidence(fn: string, confidence: unknown): number {
+  if (confidence === undefined) return 0.95;
+  assertFiniteNumber(fn, 'confidence', confidence);
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`${fn}: confidence must be in (0, 1) (e.g. 0.95), got ${confidence}`);
+  }
+  return confidence;
+}
+
+export type Alternative = 'two.sided' | 'greater' | 'less';
+
+export function checkAlternative(fn: string, alternative: unknown): Alternative {
+  if (alternative === undefined) return 'two.sided';
+  if (alternative === 'two.sided' || alternative === 'greater' || alternative === 'less') return alternative;
+  throw new TypeError(`${fn}: alternative must be 'two.sided', 'greater' or 'less', got ${String(alternative)}`);
+}
+
+export function assertArray(fn: string, name: string, value: unknown): asserts value is unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${fn}: ${name} must be an array`);
+}
+
+export function assertSameLength(fn: string, names: [string, string], a: readonly unknown[], b: readonly unknown[]): void {
+  if (a.length !== b.length) {
+    throw new RangeError(`${fn}: ${names[0]} and ${names[1]} must have the same length (${a.length} vs ${b.length})`);
+  }
+}

@@ -1,0 +1,152 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../pipeline/store.js';
+import type { BuildContext, TsModel } from './model.js';
+import { writeModelTable, type ColumnType } from './runner.js';
+import { kaplanMeier, weibullCdf, weibullFit, type WeibullFit } from './stats/index.js';
+
+/**
+ * Time-to-failure per SKU and per batch, in days from shipment: a Weibull fit (β, η with Fisher
+ * bounds) and, per batch, a Kaplan–Meier table (`km_curves`, for the dashboards' survival curves).
+ *
+ * Life data come from SQL grouped by age: a unit's first failure claim (defective, not shown to be
+ * NTF or customer damage) is a failure at its age in days, every other unit shipped by the analysis
+ * date a suspension at its age then. Ages are whole days + ½ (shipped and claimed mid-day on average),
+ * so a claim on the ship date is not a failure at time 0.
+ */
+
+interface LifeRow {
+  level: 'sku' | 'batch';
+  subject_id: string;
+  sku: string;
+  failed: boolean;
+  age_days: number;
+  units: number;
+}
+
+const settingsOf = (ctx: BuildContext): { batch: number; sku: number } => {
+  const b = (ctx.config as { settings?: { batches?: { min_failures_for_batch_fit?: number; min_failures_for_sku_fit?: number } } }).settings?.batches;
+  return { batch: Math.max(2, b?.min_failures_for_batch_fit ?? 10), sku: Math.max(2, b?.min_failures_for_sku_fit ?? 5) };
+};
+
+const fitColumns: (readonly [string, ColumnType])[] = [
+  ['level', 'VARCHAR'],
+  ['subject_id', 'VARCHAR'],
+  ['sku', 'VARCHAR'],
+  ['units', 'BIGINT'],
+  ['failures', 'BIGINT'],
+  ['suspensions', 'BIGINT'],
+  ['status', 'VARCHAR'],
+  ['beta', 'DOUBLE'],
+  ['beta_low', 'DOUBLE'],
+  ['beta_high', 'DOUBLE'],
+  ['eta_days', 'DOUBLE'],
+  ['eta_low_days', 'DOUBLE'],
+  ['eta_high_days', 'DOUBLE'],
+  ['log_likelihood', 'DOUBLE'],
+  ['b10_days', 'DOUBLE'],
+  ['p_fail_in_warranty', 'DOUBLE'],
+];
+
+const kmColumns: (readonly [string, ColumnType])[] = [
+  ['batch_id', 'VARCHAR'],
+  ['sku', 'VARCHAR'],
+  ['time_days', 'DOUBLE'],
+  ['at_risk', 'BIGINT'],
+  ['events', 'BIGINT'],
+  ['survival', 'DOUBLE'],
+  ['std_err', 'DOUBLE'],
+  ['low', 'DOUBLE'],
+  ['high', 'DOUBLE'],
+];
+
+function fitOrReason(failures: { time: number; count: number }[], suspensions: { time: number; count: number }[], minFailures: number): { fit?: WeibullFit; status: string } {
+  const r = failures.reduce((n, f) => n + f.count, 0);
+  if (r < minFailures) return { status: 'insufficient_failures' };
+  try {
+    return { fit: weibullFit({ failures, suspensions }), status: 'fitted' };
+  } catch (e) {
+    return { status: `no_fit: ${(e as Error).message}` };
+  }
+}
+
+export const model: TsModel = {
+  name: 'weibull',
+  grain: ['level', 'subject_id'],
+  inputs: ['units', 'models.rpt_rma', 'models.rpt_warranty_terms'],
+  audits: [{ kind: 'between', columns: ['p_fail_in_warranty'], low: 0, high: 1 }],
+  description: 'Weibull time-to-failure fits per SKU and per batch (days from shipment), and Kaplan–Meier curves per batch (table km_curves).',
+  async run(conn: DuckDBConnection, ctx: BuildContext): Promise<void> {
+    const life = await queryRows<LifeRow>(conn, `
+      WITH params AS (SELECT getvariable('as_of')::DATE AS as_of),
+      first_failure AS (
+        SELECT serial_number, min(opened_at)::DATE AS failed_on
+        FROM models.rpt_rma
+        WHERE return_reason = 'defective'
+          AND coalesce(inspection_outcome, 'not_inspected') NOT IN ('no_trouble_found', 'customer_damage')
+          AND NOT cancelled
+          AND serial_number IS NOT NULL
+        GROUP BY serial_number
+      ),
+      unit_life AS (
+        SELECT
+          u.sku,
+          u.batch_id,
+          f.failed_on IS NOT NULL AS failed,
+          greatest(coalesce(f.failed_on, p.as_of) - u.shipped_at::DATE, 0) + 0.5 AS age_days
+        FROM units AS u
+        CROSS JOIN params AS p
+        LEFT JOIN first_failure AS f USING (serial_number)
+        WHERE u.shipped_at::DATE <= p.as_of
+      )
+      SELECT 'sku' AS level, sku AS subject_id, sku, failed, age_days, count(*) AS units
+      FROM unit_life GROUP BY ALL
+      UNION ALL
+      SELECT 'batch', batch_id, any_value(sku), failed, age_days, count(*)
+      FROM unit_life WHERE batch_id IS NOT NULL GROUP BY batch_id, failed, age_days
+      ORDER BY 1, 2, 5`);
+    const warranty = new Map(
+      (await queryRows<{ sku: string; warranty_months: number }>(conn, 'SELECT sku, warranty_months FROM models.rpt_warranty_terms'))
+        .map((t) => [t.sku, t.warranty_months]),
+    );
+    const min = settingsOf(ctx);
+
+    const groups = new Map<string, LifeRow[]>();
+    for (const row of life) {
+      const key = `${row.level}\u0000${row.subject_id}`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push(row);
+    }
+    const fits: Record<string, unknown>[] = [];
+    const km: Record<string, unknown>[] = [];
+    for (const rows of groups.values()) {
+      const { level, subject_id, sku } = rows[0];
+      const failures = rows.filter((r) => r.failed).map((r) => ({ time: r.age_days, count: r.units }));
+      const suspensions = rows.filter((r) => !r.failed).map((r) => ({ time: r.age_days, count: r.units }));
+      const nFail = failures.reduce((n, f) => n + f.count, 0);
+      const nSusp = suspensions.reduce((n, f) => n + f.count, 0);
+      const { fit, status } = fitOrReason(failures, suspensions, level === 'batch' ? min.batch : min.sku);
+      const warrantyDays = (warranty.get(sku) ?? 24) * 30.4375;
+      fits.push({
+        level, subject_id, sku, units: nFail + nSusp, failures: nFail, suspensions: nSusp, status,
+        beta: fit?.beta, beta_low: fit?.betaLow, beta_high: fit?.betaHigh,
+        eta_days: fit?.eta, eta_low_days: fit?.etaLow, eta_high_days: fit?.etaHigh,
+        log_likelihood: fit?.logLikelihood,
+        b10_days: fit ? fit.eta * Math.pow(-Math.log(0.9), 1 / fit.beta) : null,   // age by which 10 % have failed
+        p_fail_in_warranty: fit ? weibullCdf(warrantyDays, fit.beta, fit.eta) : null,
+      });
+      if (level === 'batch' && nFail > 0) {
+        // The KM estimator takes one time per unit; a batch is thousands of units, not millions.
+        const times: number[] = [];
+        const events: boolean[] = [];
+        for (const r of rows) for (let i = 0; i < r.units; i++) {
+          times.push(r.age_days);
+          events.push(r.failed);
+        }
+        for (const step of kaplanMeier(times, events)) {
+          km.push({ batch_id: subject_id, sku, time_days: step.time, at_risk: step.atRisk, events: step.events, survival: step.survival, std_err: step.stdErr, low: step.low, high: step.high });
+        }
+      }
+    }
+    await writeModelTable(conn, 'weibull', fitColumns, fits);
+    await writeModelTable(conn, 'km_curves', kmColumns, km);
+  },
+};

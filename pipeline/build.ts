@@ -1,0 +1,64 @@
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { BuildContext } from '../models/model.js';
+import { runModels, type ModelRun } from '../models/runner.js';
+import { loadConfig, toBuildConfig, type RmaConfig } from './config.js';
+import { RmaError } from './errors.js';
+import type { Store } from './store.js';
+
+/** `build --json` (CONTRACT §4). */
+export interface BuildResult {
+  as_of: string;
+  models: ModelRun[];
+  alerts: { opened: number; resolved: number; open: number };
+}
+
+export interface BuildOptions {
+  /** Analysis date 'YYYY-MM-DD'; default today (UTC). Models never read the clock themselves. */
+  asOf?: string;
+  /** Validated configuration; default: loadConfig() (rma-intel.config.json or the defaults). */
+  config?: RmaConfig;
+  /** Progress per model (the CLI logs it to stderr). */
+  onModel?: (run: ModelRun) => void;
+}
+
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+
+type EvaluateAlerts = (store: Store, ctx: BuildContext) => Promise<{ opened: number; resolved: number; open: number }>;
+
+/**
+ * Alert evaluation lives in pipeline/alerts (issue 5 part B). Loaded by path so the build works (with
+ * no alerts) in a tree where that module is not there yet.
+ */
+async function loadEvaluateAlerts(): Promise<EvaluateAlerts | undefined> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = ['alerts/index.js', 'alerts/index.ts'].map((f) => join(here, f));
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) return undefined;
+  const mod = (await import(pathToFileURL(file).href)) as { evaluateAlerts?: EvaluateAlerts };
+  return mod.evaluateAlerts;
+}
+
+/**
+ * Rebuild every model as of a date and evaluate alerts (CONTRACT §4 `build`). The models land in one
+ * transaction: a failed model or audit throws RMA_ERR_BUILD / RMA_ERR_AUDIT and leaves the previous
+ * build in place.
+ */
+export async function build(store: Store, options: BuildOptions = {}): Promise<BuildResult> {
+  if (store.readOnly) throw new RmaError('RMA_ERR_USAGE', `database ${store.path} is open read-only; build needs to write`);
+  const asOf = options.asOf ?? todayUtc();
+  const settings = options.config ?? loadConfig();
+  const ctx: BuildContext = { asOf, store, config: toBuildConfig(settings) };
+  const models = await runModels(store, ctx, {
+    onModel: options.onModel,
+    variables: {
+      default_warranty_months: settings.warranty.default_months,
+      age_bands: settings.firmware.age_bands,
+    },
+  });
+  const evaluateAlerts = await loadEvaluateAlerts();
+  const alerts = evaluateAlerts ? await evaluateAlerts(store, ctx) : { opened: 0, resolved: 0, open: 0 };
+  return { as_of: asOf, models, alerts };
+}

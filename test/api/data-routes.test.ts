@@ -1,0 +1,113 @@
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bearer, openWorld, type TestWorld } from './helpers.js';
+import { seedRmas } from './seed.js';
+
+let w: TestWorld;
+const total = 2500;
+beforeAll(async () => {
+  w = await openWorld();
+  await seedRmas(w.store, total);
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const get = (url: string, key: string, headers: Record<string, string> = {}) => w.app.inject({ url, headers: { ...bearer(key), ...headers } });
+
+describe('GET /api/rmas', () => {
+  test('pages through every record once with the cursor, in key order', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = '/api/rmas?limit=1000';
+    let pages = 0;
+    while (url) {
+      const r = await get(url, w.keys.viewer);
+      expect(r.statusCode).toBe(200);
+      const rows = r.json() as { rma_key: string }[];
+      seen.push(...rows.map((x) => x.rma_key));
+      url = r.headers.link ? /<([^>]+)>; rel="next"/.exec(String(r.headers.link))![1] : undefined;
+      if (url) expect(r.headers['x-next-cursor']).toBeTruthy();
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
+    expect([...seen].sort()).toEqual(seen);
+  });
+
+  test('default page is 100; above 1000 is a 400', async () => {
+    expect((await get('/api/rmas', w.keys.viewer)).json()).toHaveLength(100);
+    const r = await get('/api/rmas?limit=1001', w.keys.viewer);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('RMA_ERR_USAGE');
+  });
+
+  test('filters narrow the records and each carries its lineage', async () => {
+    const r = await get('/api/rmas?batch_id=B3&firmware_version=2.4.1&failure_code=PWR-01&limit=1000', w.keys.viewer);
+    const rows = r.json() as Record<string, unknown>[];
+    const expected = await w.store.one<{ n: number }>("SELECT count(*) AS n FROM rma WHERE batch_id = 'B3' AND firmware_version = '2.4.1' AND failure_code_verified = 'PWR-01'");
+    expect(rows.length).toBe(expected!.n);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect([row.batch_id, row.firmware_version, row.failure_code_verified]).toEqual(['B3', '2.4.1', 'PWR-01']);
+    expect(rows[0].lineage).toMatchObject({ run_id: 'run-1', file_sha256: 'abc123', file_path: 'seed.csv', format: 'canonical-csv' });
+    expect(rows[0].lineage).toHaveProperty('source_row');
+  });
+
+  test('money columns only for finance and admin; internal columns never', async () => {
+    const viewer = (await get('/api/rmas?limit=1', w.keys.viewer)).json()[0];
+    const finance = (await get('/api/rmas?limit=1', w.keys.finance)).json()[0];
+    expect(viewer).not.toHaveProperty('cost_labor');
+    expect(finance.cost_labor).toBe(12.5);
+    for (const row of [viewer, finance]) {
+      expect(row).not.toHaveProperty('record_hash');
+      expect(row).not.toHaveProperty('duplicate_of');
+    }
+    const csv = (await get('/api/rmas?limit=5', w.keys.viewer, { accept: 'text/csv' })).body;
+    expect(csv.split('\r\n')[0]).not.toContain('cost_labor');
+  });
+
+  test('answers CSV with formulas neutralised, and Arrow IPC, by Accept', async () => {
+    const csv = await get('/api/rmas?limit=20', w.keys.viewer, { accept: 'text/csv' });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0].split(',')[0]).toBe('rma_key');
+    expect(csv.body).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(csv.body).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    const arrow = await get('/api/rmas?limit=20', w.keys.viewer, { accept: 'application/vnd.apache.arrow.stream' });
+    expect(arrow.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(arrow.rawPayload);
+    expect(table.numRows).toBe(20);
+    expect(table.getChild('rma_key')!.get(0)).toBe('test::000000:1');
+    const no = await get('/api/rmas', w.keys.viewer, { accept: 'image/png' });
+    expect(no.statusCode).toBe(406);
+    expect(no.json().error.code).toBe('RMA_ERR_USAGE');
+  });
+});
+
+describe('GET /api/quarantine', () => {
+  test('pages rejected rows in SQL with raw rows and reasons', async () => {
+    await w.store.run(`INSERT INTO quarantine (run_id, source, file_path, row_number, raw, reasons, quarantined_at)
+      SELECT 'run-q', 'test', 'bad.csv', i, '{"opened_at":"31/31/2025"}', '[{"column":"opened_at","problem":"not a date"}]', now() FROM range(1, 151) AS t(i)`);
+    const first = await get('/api/quarantine?run=run-q&limit=100', w.keys.ingest);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toHaveLength(100);
+    expect(first.json()[0]).toMatchObject({ run_id: 'run-q', row_number: 1, raw: { opened_at: '31/31/2025' }, reasons: [{ column: 'opened_at', problem: 'not a date' }] });
+    const second = await get(`/api/quarantine?run=run-q&limit=100&cursor=${first.headers['x-next-cursor']}`, w.keys.ingest);
+    expect(second.json().map((r: { row_number: number }) => r.row_number)).toEqual(Array.from({ length: 50 }, (_, i) => i + 101));
+    expect(second.headers['x-next-cursor']).toBeUndefined();
+  });
+});
+
+describe('errors', () => {
+  test('unknown routes answer the error shape', async () => {
+    const r = await get('/api/nope', w.keys.viewer);
+    expect(r.statusCode).toBe(404);
+    expect(r.json()).toEqual({ error: { code: 'RMA_ERR_NOT_FOUND', message: expect.any(String), details: {} } });
+  });
+  test('a route whose pipeline function is missing answers 503 with the error shape, or its data', async () => {
+    const r = await get('/api/batches', w.keys.viewer);
+    if (w.app.rma.services.report) expect(r.statusCode).toBe(200);
+    else expect(r.json().error.code).toBe('RMA_ERR_NOT_AVAILABLE');
+  });
+});
