@@ -25,7 +25,7 @@ import { quarantineRoutes } from './routes/quarantine.js';
 import { reportRoutes } from './routes/reports.js';
 import { reserveRoutes } from './routes/reserve.js';
 import { rmaRoutes } from './routes/rmas.js';
-import { installCors, installSecurityHeaders, type CorsOptions } from './security.js';
+import { contentSecurityPolicy, installCors, installSecurityHeaders, type CorsOptions } from './security.js';
 import { loadServices, type Services } from './services.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -81,7 +81,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit,
     // Long or odd query strings and paths are a 4xx, never a crash.
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false } },
+    // Bad URLs (too-long params, broken encoding) are answered before routing: same error shape and headers.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const err = new RmaError('RMA_ERR_USAGE', error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message, { fastify_code: (error as { code?: string }).code });
+      void reply
+        .code(status >= 400 && status < 500 ? status : 400)
+        .headers({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'content-security-policy': contentSecurityPolicy, 'cache-control': 'no-store' })
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(err.toJSON()));
+    },
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: true, allErrors: false } },
   });
   const writes = options.writes ?? new WriteQueue();
   const reports = new ReportCache();

@@ -37,14 +37,20 @@ function rng(seed: number): () => number {
 }
 
 export async function run(): Promise<void> {
-  time('fisherExact [[1.2e6, 3.1e6], [1.25e6, 3.0e6]] two-sided', 7, () =>
+  time('fisherExact [[1.2e6, 3.1e6], [1.25e6, 3.0e6]] two-sided (p underflows to 0)', 7, () =>
     fisherExact([[1_200_000, 3_100_000], [1_250_000, 3_000_000]]),
   );
-  time('fisherExact [[4000, 2.5e6], [4100, 2.5e6]] two-sided (p ≈ 0.3)', 7, () =>
+  time('fisherExact [[1e6, 2e6], [1.001e6, 2e6]] two-sided (p ≈ 0.56, both tails summed)', 7, () =>
+    fisherExact([[1_000_000, 2_000_000], [1_001_000, 2_000_000]]),
+  );
+  time('fisherExact [[4000, 2.5e6], [4100, 2.5e6]] two-sided (p ≈ 0.27)', 7, () =>
     fisherExact([[4000, 2_500_000], [4100, 2_500_000]]),
   );
   time('poissonRateRatioTest 1.2e6 / 3e9 vs 1.0e6 / 2.6e9 two-sided', 7, () =>
     poissonRateRatioTest(1_200_000, 3e9, 1_000_000, 2.6e9),
+  );
+  time('poissonRateRatioTest 1.0e6 / 2e9 vs 1.001e6 / 2e9 two-sided (p ≈ 0.48)', 7, () =>
+    poissonRateRatioTest(1_000_000, 2e9, 1_001_000, 2e9),
   );
   time('poissonRateRatioTest 2.5e6 / 1e9 vs 2.5e6 / 1e9 two-sided (p = 1)', 7, () =>
     poissonRateRatioTest(2_500_000, 1e9, 2_500_000, 1e9),

@@ -1,7 +1,24 @@
+import type { Store } from '../pipeline/store.js';
 import type { DashboardData, Dashboard } from './registry.js';
 
 /** Report rows by name (pipeline/report.ts `report(store, name, filters)` bound to a store). */
 export type ReportFn = (name: string) => Promise<readonly unknown[]>;
+
+/**
+ * The Kaplan–Meier steps the weibull model writes beside its fits (models.km_curves). They are not a
+ * CLI report of their own (CONTRACT §4), so the dashboards read the model table directly; an unbuilt
+ * store has none.
+ */
+export async function kmCurves(store: Store): Promise<readonly unknown[]> {
+  const exists = await store.all("SELECT 1 FROM information_schema.tables WHERE table_schema = 'models' AND table_name = 'km_curves'");
+  if (!exists.length) return [];
+  return store.all('SELECT batch_id, sku, time_days, survival, low, high FROM models.km_curves ORDER BY batch_id, time_days');
+}
+
+/** `report` for the dashboards: the named reports, plus km_curves from its model table. */
+export function dashboardReports(store: Store, report: (store: Store, name: string) => Promise<readonly unknown[]>): ReportFn {
+  return (name) => (name === 'km_curves' ? kmCurves(store) : report(store, name));
+}
 
 /**
  * Load every report the given dashboards read, once each, one after the other (they share one

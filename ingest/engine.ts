@@ -268,13 +268,13 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
       const header = (await queryRows<{ column_name: string }>(conn, 'SELECT column_name FROM (DESCRIBE stg)')).map((r) => r.column_name);
       const mapped = resolveColumns(job.format, target, header);
       checkRequired(job, target, mapped, header);
-      try {
-        await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE typed AS ${typedRelation(job, target, mapped)}`, job, 'validate');
-      } catch (e) {
-        throw new RmaError('RMA_ERR_FORMAT', `${job.path}: format ${job.format.name}: ${(e as Error).message.split('\n')[0]}`, { file: job.path });
-      }
       await conn.run('BEGIN TRANSACTION');
       try {
+        try {
+          await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE typed AS ${await typedWithDerivations(conn, job, target, typedRelation(job, target, mapped))}`, job, 'validate');
+        } catch (e) {
+          throw new RmaError('RMA_ERR_FORMAT', `${job.path}: format ${job.format.name}: ${(e as Error).message.split('\n')[0]}`, { file: job.path });
+        }
         const result = await writeFile(conn, job, scan, target);
         await conn.run('COMMIT');
         job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
@@ -283,7 +283,7 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
         await conn.run('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
-        await conn.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS fin; DROP TABLE IF EXISTS dupinfo').catch(() => undefined);
+        await conn.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS dupinfo').catch(() => undefined);
       }
     });
   } finally {
@@ -327,22 +327,33 @@ async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, t
   return result;
 }
 
-/** rma: batch_id from the unit registry and warranty_status from the policy, when the record lacks them. */
-async function derivedSelect(conn: DuckDBConnection, target: TableDef): Promise<string> {
-  if (target.name !== 'rma') return 'SELECT t.* FROM typed AS t WHERE t._ok';
-  const units = await queryRows<{ n: boolean }>(conn, 'SELECT EXISTS (SELECT 1 FROM units) AS n');
-  if (!units[0].n) return `SELECT t.* REPLACE (coalesce(t.warranty_status, 'unknown') AS warranty_status) FROM typed AS t WHERE t._ok`;
-  return `SELECT t.* REPLACE (
-      coalesce(t.batch_id, u.batch_id) AS batch_id,
-      coalesce(t.warranty_status, CASE
-        WHEN u.shipped_at IS NULL OR coalesce(ps.warranty_months, pa.warranty_months) IS NULL THEN 'unknown'
-        WHEN coalesce(ps.doa_days, pa.doa_days) IS NOT NULL AND t.opened_at <= u.shipped_at + to_days(coalesce(ps.doa_days, pa.doa_days)) THEN 'doa'
-        WHEN t.opened_at <= u.shipped_at + to_months(coalesce(ps.warranty_months, pa.warranty_months)) THEN 'in_warranty'
-        ELSE 'out_of_warranty' END) AS warranty_status)
-    FROM (SELECT * FROM typed WHERE _ok) AS t
-    LEFT JOIN units AS u ON u.serial_number = t.serial_number
-    ASOF LEFT JOIN warranty_policies AS ps ON ps.sku = coalesce(t.sku, u.sku) AND CAST(u.shipped_at AS DATE) >= ps.effective_from
-    ASOF LEFT JOIN (SELECT * FROM warranty_policies WHERE sku = '*') AS pa ON CAST(u.shipped_at AS DATE) >= pa.effective_from`;
+/**
+ * The typed rows plus, for rma, batch_id from the unit registry and warranty_status from the policy when the
+ * record lacks them; then the record hash and the stored version's hash (one pass, one materialisation).
+ */
+async function typedWithDerivations(conn: DuckDBConnection, job: FileJob, target: TableDef, inner: string): Promise<string> {
+  let derived = `SELECT t.* FROM (${inner}) AS t`;
+  if (target.name === 'rma') {
+    const units = await queryRows<{ n: boolean }>(conn, 'SELECT EXISTS (SELECT 1 FROM units) AS n');
+    derived = !units[0].n
+      ? `SELECT t.* REPLACE (coalesce(t.warranty_status, 'unknown') AS warranty_status) FROM (${inner}) AS t`
+      : `SELECT t.* REPLACE (
+          coalesce(t.batch_id, u.batch_id) AS batch_id,
+          coalesce(t.warranty_status, CASE
+            WHEN u.shipped_at IS NULL OR coalesce(ps.warranty_months, pa.warranty_months) IS NULL THEN 'unknown'
+            WHEN coalesce(ps.doa_days, pa.doa_days) IS NOT NULL AND t.opened_at <= u.shipped_at + to_days(coalesce(ps.doa_days, pa.doa_days)) THEN 'doa'
+            WHEN t.opened_at <= u.shipped_at + to_months(coalesce(ps.warranty_months, pa.warranty_months)) THEN 'in_warranty'
+            ELSE 'out_of_warranty' END) AS warranty_status)
+        FROM (${inner}) AS t
+        LEFT JOIN units AS u ON u.serial_number = t.serial_number
+        ASOF LEFT JOIN warranty_policies AS ps ON ps.sku = coalesce(t.sku, u.sku) AND CAST(u.shipped_at AS DATE) >= ps.effective_from
+        ASOF LEFT JOIN (SELECT * FROM warranty_policies WHERE sku = '*') AS pa ON CAST(u.shipped_at AS DATE) >= pa.effective_from`;
+  }
+  const cols = dataColumns(target);
+  const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
+  const hashed = cols.filter((c) => !c.key || target.name !== 'rma').map((c) => `f.${q(c.name)}`);
+  return `SELECT f.*, CASE WHEN f._ok THEN CAST(hash(${hashed.join(', ')}) AS VARCHAR) END AS record_hash, e.record_hash AS _existing_hash
+    FROM (${derived}) AS f LEFT JOIN ${q(target.name)} AS e ON f._ok AND ${keyJoin}`;
 }
 
 /**
@@ -353,22 +364,18 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
   const cols = dataColumns(target);
   const keys = target.key.map(q);
   const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
-  const hashed = cols.filter((c) => !c.key || target.name !== 'rma').map((c) => `f.${q(c.name)}`);
-  await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE fin AS
-    SELECT f.*, CAST(hash(${hashed.join(', ')}) AS VARCHAR) AS record_hash, e.record_hash AS _existing_hash
-    FROM (${await derivedSelect(conn, target)}) AS f LEFT JOIN ${q(target.name)} AS e ON ${keyJoin}`, job, 'upsert');
   // Keys repeated within the file: only those rows get a window (small), never the whole file.
   await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE dupinfo AS
     SELECT _row, record_hash, lag(record_hash) OVER w AS prev_hash, _row < max(_row) OVER w AS superseded
-    FROM fin SEMI JOIN (SELECT ${keys.join(', ')} FROM fin GROUP BY ALL HAVING count(*) > 1) AS d USING (${keys.join(', ')})
+    FROM (SELECT * FROM typed WHERE _ok) SEMI JOIN (SELECT ${keys.join(', ')} FROM typed WHERE _ok GROUP BY ALL HAVING count(*) > 1) AS d USING (${keys.join(', ')})
     WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY _row)`, job, 'upsert');
   const counts = await queryRows<{ inserted: number; updated: number; unchanged: number }>(conn, `
     SELECT count(*) FILTER (WHERE base IS NULL) AS inserted,
            count(*) FILTER (WHERE base IS NOT NULL AND base <> record_hash) AS updated,
            count(*) FILTER (WHERE base = record_hash) AS unchanged
     FROM (SELECT f.record_hash, CASE WHEN d.prev_hash IS NOT NULL THEN d.prev_hash ELSE f._existing_hash END AS base
-          FROM fin AS f LEFT JOIN dupinfo AS d USING (_row))`);
-  const winners = `SELECT * FROM fin WHERE (_existing_hash IS NULL OR _existing_hash <> record_hash) AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)`;
+          FROM typed AS f LEFT JOIN dupinfo AS d USING (_row) WHERE f._ok)`);
+  const winners = `SELECT * FROM typed WHERE _ok AND (_existing_hash IS NULL OR _existing_hash <> record_hash) AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)`;
   await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
   const insertCols = [...cols.map((c) => q(c.name)), 'run_id', 'file_sha256', 'source_row', 'record_hash'];
   await runWithProgress(conn, `INSERT INTO ${q(target.name)} (${insertCols.join(', ')})

@@ -46,6 +46,7 @@ returns AS (
     count(*) AS returns,
     count(*) FILTER (WHERE is_confirmed_defect) AS confirmed_defects,
     count(*) FILTER (WHERE is_pending) AS pending,
+    count(*) FILTER (WHERE is_open_pending) AS open_pending,
     count(*) FILTER (WHERE is_no_trouble_found) AS no_trouble_found,
     count(*) FILTER (WHERE return_reason = 'defective' AND inspection_outcome <> 'not_inspected') AS inspected_defect_claims,
     -- at-risk days lost because a unit came back before its exposure window closed
@@ -67,6 +68,8 @@ SELECT
   coalesce(r.returns, 0) AS returns,
   coalesce(r.confirmed_defects, 0) AS confirmed_defects,
   coalesce(r.pending, 0) AS pending,
+  -- pending claims still open on the date (a pending claim closed uninspected will never be confirmed)
+  coalesce(r.open_pending, 0) AS open_pending,
   coalesce(r.no_trouble_found, 0) AS no_trouble_found,
   coalesce(r.inspected_defect_claims, 0) AS inspected_defect_claims,
   -- confirmed defects per unit shipped (NULL without exposure)

@@ -22,6 +22,7 @@ interface QualityRow {
   returns: number;
   confirmed_defects: number;
   pending: number;
+  open_pending: number;
   no_trouble_found: number;
   inspected_defect_claims: number;
   warranty_days: number | null;
@@ -165,7 +166,7 @@ export const model: TsModel = {
       if (n > 0 && fit && q.warranty_days) {
         const inWarranty = (atRisk.get(q.batch_id) ?? []).filter((g) => g.age < q.warranty_days!);
         expectedFuture = weibullForecast(fit, inWarranty, q.warranty_days, q.warranty_days).total;
-        const expectedFromPending = q.pending * (confirmShare.get(q.sku) ?? 1);
+        const expectedFromPending = q.open_pending * (confirmShare.get(q.sku) ?? 1);
         projectedRate = Math.min(1, (q.confirmed_defects + expectedFromPending + expectedFuture) / n);
       }
       const status = batchStatus({

@@ -3,15 +3,15 @@
    inputs: firmware_installs, models.stg_units, models.age_bands
    audits: between(unit_days, 0, 1e15)
    Unit-days on each firmware build per SKU, production batch and unit-age band, up to the analysis date.
-   A build with installed-base snapshots gets their step function (each snapshot's active units hold
-   until the SKU's next snapshot; a build missing from a snapshot has none) spread over batches and
-   age bands like the units shipped with it — or, for a build only ever installed over the air, like
-   the SKU's whole installed base while the build was out. A build without snapshots gets the
-   exposure of the units shipped with it. */
+   Builds with installed-base snapshots: each snapshot's active units hold until the SKU's next snapshot
+   (a build missing from a snapshot has none). Within each interval the build's unit-days are spread
+   over batches and age bands like the units shipped with it; when more units run it than were shipped
+   with it (an over-the-air build), the excess is spread like the SKU's whole installed base in that
+   interval. Builds without snapshots: the exposure of the units shipped with them. */
 WITH unit_groups AS (
   SELECT
     sku,
-    coalesce(firmware_version, '') AS firmware_version,
+    coalesce(firmware_version, '') AS shipped_with,
     coalesce(batch_id, '(none)') AS batch_id,
     shipped_on,
     exposure_end,
@@ -19,7 +19,7 @@ WITH unit_groups AS (
   FROM models.stg_units
   GROUP BY ALL
 ),
-snapshot_days AS (
+intervals AS (
   -- the SKU's snapshot calendar: each snapshot holds until the SKU's next one (or the analysis date)
   SELECT
     sku,
@@ -31,78 +31,107 @@ installed AS (
   SELECT
     i.firmware_version,
     i.sku,
-    sum(i.active_units * (s.next_on - s.taken_on)) AS unit_days,
-    min(s.taken_on) AS window_start,
-    max(s.next_on) AS window_end
+    v.taken_on,
+    i.active_units * (v.next_on - v.taken_on) AS unit_days
   FROM firmware_installs AS i
-  JOIN snapshot_days AS s ON s.sku = i.sku AND s.taken_on = i.as_of
+  JOIN intervals AS v ON v.sku = i.sku AND v.taken_on = i.as_of
+  WHERE i.active_units > 0
+),
+group_intervals AS (
+  -- unit-days of every unit group inside every snapshot interval, by age band
+  SELECT
+    g.sku,
+    g.shipped_with,
+    g.batch_id,
+    v.taken_on,
+    b.age_band,
+    sum(g.units * greatest(
+      least(g.exposure_end, v.next_on, g.shipped_on + coalesce(b.hi, 1000000))
+      - greatest(v.taken_on, g.shipped_on + b.lo), 0)) AS unit_days
+  FROM unit_groups AS g
+  JOIN intervals AS v ON v.sku = g.sku AND g.shipped_on < v.next_on AND g.exposure_end > v.taken_on
+  CROSS JOIN models.age_bands AS b
   GROUP BY ALL
 ),
-registry AS (
-  -- unit-days of units shipped with each build, by batch and age band
+base_mix AS (
+  SELECT sku, taken_on, batch_id, age_band, sum(unit_days) AS unit_days
+  FROM group_intervals
+  GROUP BY ALL
+),
+base_total AS (
+  SELECT sku, taken_on, sum(unit_days) AS unit_days
+  FROM base_mix
+  GROUP BY ALL
+),
+shipped_mix AS (
+  SELECT shipped_with AS firmware_version, sku, taken_on, batch_id, age_band, unit_days
+  FROM group_intervals
+  WHERE shipped_with <> '' AND unit_days > 0
+),
+shipped_total AS (
+  SELECT firmware_version, sku, taken_on, sum(unit_days) AS unit_days
+  FROM shipped_mix
+  GROUP BY ALL
+),
+from_snapshots AS (
+  -- the units shipped with the build: all of them, or scaled down when fewer still run it
   SELECT
-    g.firmware_version,
+    i.firmware_version,
+    i.sku,
+    m.batch_id,
+    m.age_band,
+    m.unit_days * least(i.unit_days / t.unit_days, 1) AS unit_days
+  FROM installed AS i
+  JOIN shipped_total AS t ON t.firmware_version = i.firmware_version AND t.sku = i.sku AND t.taken_on = i.taken_on
+  JOIN shipped_mix AS m ON m.firmware_version = i.firmware_version AND m.sku = i.sku AND m.taken_on = i.taken_on
+  UNION ALL
+  -- units that got the build over the air: spread like the installed base of the interval
+  SELECT
+    i.firmware_version,
+    i.sku,
+    m.batch_id,
+    m.age_band,
+    (i.unit_days - coalesce(t.unit_days, 0)) * m.unit_days / bt.unit_days AS unit_days
+  FROM installed AS i
+  LEFT JOIN shipped_total AS t ON t.firmware_version = i.firmware_version AND t.sku = i.sku AND t.taken_on = i.taken_on
+  JOIN base_total AS bt ON bt.sku = i.sku AND bt.taken_on = i.taken_on
+  JOIN base_mix AS m ON m.sku = i.sku AND m.taken_on = i.taken_on
+  WHERE i.unit_days > coalesce(t.unit_days, 0) AND bt.unit_days > 0
+),
+snapshot_builds AS (
+  SELECT DISTINCT firmware_version, sku FROM firmware_installs
+),
+from_registry AS (
+  -- builds without snapshots: the units shipped with them, over their whole at-risk window
+  SELECT
+    g.shipped_with AS firmware_version,
     g.sku,
     g.batch_id,
     b.age_band,
     sum(g.units * greatest(least(g.exposure_end, g.shipped_on + coalesce(b.hi, 1000000)) - (g.shipped_on + b.lo), 0)) AS unit_days
   FROM unit_groups AS g
   CROSS JOIN models.age_bands AS b
-  WHERE g.firmware_version <> ''
-  GROUP BY ALL
-  HAVING sum(g.units * greatest(least(g.exposure_end, g.shipped_on + coalesce(b.hi, 1000000)) - (g.shipped_on + b.lo), 0)) > 0
-),
-registry_totals AS (
-  SELECT firmware_version, sku, sum(unit_days) AS unit_days
-  FROM registry
-  GROUP BY ALL
-),
-ota_only AS (
-  SELECT i.*
-  FROM installed AS i
-  ANTI JOIN registry_totals AS r ON r.firmware_version = i.firmware_version AND r.sku = i.sku
-),
-ota_mix AS (
-  -- the SKU's installed base by batch and age band while an over-the-air-only build was out
-  SELECT
-    o.firmware_version,
-    o.sku,
-    g.batch_id,
-    b.age_band,
-    sum(g.units * greatest(
-      least(g.exposure_end, o.window_end, g.shipped_on + coalesce(b.hi, 1000000))
-      - greatest(o.window_start, g.shipped_on + b.lo), 0)) AS unit_days
-  FROM ota_only AS o
-  JOIN unit_groups AS g ON g.sku = o.sku
-  CROSS JOIN models.age_bands AS b
-  GROUP BY ALL
-),
-ota_mix_totals AS (
-  SELECT firmware_version, sku, sum(unit_days) AS unit_days
-  FROM ota_mix
+  ANTI JOIN snapshot_builds AS s ON s.firmware_version = g.shipped_with AND s.sku = g.sku
+  WHERE g.shipped_with <> ''
   GROUP BY ALL
 )
--- builds shipped with units: snapshots (when present) spread like the registry, else the registry
 SELECT
-  r.firmware_version,
-  r.sku,
-  r.batch_id,
-  r.age_band,
-  CASE WHEN i.unit_days IS NOT NULL THEN i.unit_days * r.unit_days / t.unit_days ELSE r.unit_days END AS unit_days,
-  CASE WHEN i.unit_days IS NOT NULL THEN 'snapshots' ELSE 'units_shipped' END AS exposure_source
-FROM registry AS r
-JOIN registry_totals AS t USING (firmware_version, sku)
-LEFT JOIN installed AS i ON i.firmware_version = r.firmware_version AND i.sku = r.sku
-UNION ALL
--- over-the-air-only builds: snapshots spread like the installed base of their window
-SELECT
-  m.firmware_version,
-  m.sku,
-  m.batch_id,
-  m.age_band,
-  o.unit_days * m.unit_days / mt.unit_days AS unit_days,
+  firmware_version,
+  sku,
+  batch_id,
+  age_band,
+  sum(unit_days) AS unit_days,
   'snapshots' AS exposure_source
-FROM ota_mix AS m
-JOIN ota_mix_totals AS mt ON mt.firmware_version = m.firmware_version AND mt.sku = m.sku
-JOIN ota_only AS o ON o.firmware_version = m.firmware_version AND o.sku = m.sku
-WHERE m.unit_days > 0 AND mt.unit_days > 0
+FROM from_snapshots
+GROUP BY ALL
+HAVING sum(unit_days) > 0
+UNION ALL
+SELECT
+  firmware_version,
+  sku,
+  batch_id,
+  age_band,
+  unit_days,
+  'units_shipped' AS exposure_source
+FROM from_registry
+WHERE unit_days > 0

@@ -17,7 +17,11 @@ lines AS (
 inspected AS (
   SELECT
     l.*,
-    (l.inspected_at IS NULL OR CAST(l.inspected_at AS DATE) <= (SELECT d FROM as_of)) AS inspection_known
+    (l.inspected_at IS NULL OR CAST(l.inspected_at AS DATE) <= (SELECT d FROM as_of)) AS inspection_known,
+    -- still open on the analysis date: neither resolved nor closed (or cancelled) by then
+    NOT coalesce(CAST(least(l.resolved_at, l.closed_at) AS DATE) <= (SELECT d FROM as_of), false)
+      -- a closed line without dates is closed whenever it was read
+      AND NOT (coalesce(l.stage, '') IN ('closed', 'cancelled') AND l.resolved_at IS NULL AND l.closed_at IS NULL) AS open_on_as_of
   FROM lines AS l
 ),
 joined AS (
@@ -33,7 +37,8 @@ joined AS (
     w.warranty_days,
     i.return_reason,
     CASE WHEN i.inspection_known THEN coalesce(i.inspection_outcome, 'not_inspected') ELSE 'not_inspected' END AS inspection_outcome,
-    coalesce(CASE WHEN i.inspection_known THEN i.failure_code_verified END, i.failure_code_stated) AS failure_code
+    coalesce(CASE WHEN i.inspection_known THEN i.failure_code_verified END, i.failure_code_stated) AS failure_code,
+    i.open_on_as_of
   FROM inspected AS i
   LEFT JOIN units AS u ON u.serial_number = i.serial_number
   LEFT JOIN models.stg_warranty AS w ON w.sku = coalesce(i.sku, u.sku)
@@ -58,6 +63,8 @@ SELECT
   failure_code,
   coalesce((return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')), false) AS is_confirmed_defect,
   coalesce((return_reason = 'defective' AND inspection_outcome = 'not_inspected'), false) AS is_pending,
+  -- pending and still open: the only pending claims that may yet be confirmed
+  coalesce((return_reason = 'defective' AND inspection_outcome = 'not_inspected' AND open_on_as_of), false) AS is_open_pending,
   coalesce((inspection_outcome = 'no_trouble_found'), false) AS is_no_trouble_found,
   -- claims that may be a product failure: defective, not (yet) shown to be NTF or customer damage
   coalesce((return_reason = 'defective' AND inspection_outcome NOT IN ('no_trouble_found', 'customer_damage')), false) AS is_failure_claim

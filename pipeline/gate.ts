@@ -351,7 +351,7 @@ export function gateJunit(g: Gate): string {
       ? `<failure message="rate at the unacceptable level">${xml(sprtText)}</failure>`
       : g.sprt.decision === 'accept'
         ? `<system-out>${xml(sprtText)}</system-out>`
-        : `<skipped message="insufficient evidence">${xml(g.reasons.join(' '))}</skipped>`;
+        : `<skipped message="${xml(`SPRT ${g.sprt.decision === 'continue' ? 'continues: not enough exposure yet' : 'not run'}`)}">${xml(sprtText)}</skipped>`;
   cases.push(`    <testcase classname="${xml(suite)}" name="exposure (SPRT)">${sprtCase}</testcase>`);
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;

@@ -7,6 +7,7 @@ import type { Command } from '../cli.js';
 export async function loadCommands(): Promise<Command[]> {
   const modules: { command: Command }[] = await Promise.all([
     import('./build.js'),
+    import('./dashboards.js'),
     import('./gate.js'),
     import('./keys.js'),
     import('./report.js'),

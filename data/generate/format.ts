@@ -5,7 +5,7 @@
  */
 import type { ColumnDef, TableDef } from '../../pipeline/schema/define.js';
 
-export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const isoSeconds = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 export const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export const fileColumns = (def: TableDef): ColumnDef[] => def.columns.filter((c) => !c.internal);
@@ -37,8 +37,10 @@ export function canonicalJson(column: ColumnDef, value: unknown): unknown {
   return value;
 }
 
+const needsQuotes = /[",\r\n]/;
+
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function csvLine(cells: readonly string[]): string {

@@ -3,7 +3,7 @@
  * the figures observed in the generated records (so tests can check the files against the plan).
  */
 import type { DirtyRow, DuplicateRow, EmitResult, EmittedFile } from './emitter.js';
-import { batchIdOf, builds as buildSpecs, modes, planted, policy } from './scenario.js';
+import { batchIdOf, builds as buildSpecs, firmwareEffects, modes, planted, policy } from './scenario.js';
 import { snapshotRma, type RmaRow } from './snapshot.js';
 import { DAY, type Unit, type World } from './world.js';
 
@@ -203,7 +203,7 @@ export function buildGroundTruth(world: World, emitted: EmitResult[]): GroundTru
       id: 'gate_hold', kind: 'release_gate', subject_type: 'gate', subject_id: g.hold.candidate, sku: g.hold.sku, failure_code: g.hold.regressedCode,
       description: `Candidate ${g.hold.candidate} fixes the boot freeze but regresses ${g.hold.regressedCode}; all-cause looks fine.`,
       expected: { verdict: 'hold', exit_code: 1, baseline: g.hold.baseline },
-      parameters: { effects: { 'PWR-BATT-DRAIN': 4, 'BOOT-FREEZE': 0.1 } },
+      parameters: { effects: firmwareEffects[`${g.hold.sku}@${g.hold.candidate}`] },
       observed: gateObserved(g.hold, g.hold.regressedCode),
     },
     {

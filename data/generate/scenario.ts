@@ -63,7 +63,7 @@ export const builds: readonly BuildSpec[] = [
   { version: '2.3.0', skus: ['TS-35', 'TM-19'], releasedAt: '2025-04-01', channel: 'stable', status: 'withdrawn', ota: true },
   { version: '2.3.1', skus: ['TS-35', 'TM-19'], releasedAt: '2025-08-15', channel: 'stable', status: 'released', ota: true },
   { version: '2.4.0', skus: ['TS-35', 'TM-19'], releasedAt: '2026-01-12', channel: 'stable', status: 'released', ota: true },
-  { version: '2.4.1', skus: ['TS-35'], releasedAt: '2026-02-02', channel: 'beta', status: 'candidate', ota: true, cohortShare: 0.35 },
+  { version: '2.4.1', skus: ['TS-35'], releasedAt: '2026-02-02', channel: 'beta', status: 'candidate', ota: true, cohortShare: 0.5 },
   { version: '2.4.2', skus: ['TM-19'], releasedAt: '2026-02-02', channel: 'beta', status: 'candidate', ota: true, cohortShare: 0.4 },
   { version: '2.5.0-beta1', skus: ['TS-35'], releasedAt: '2026-06-18', channel: 'beta', status: 'candidate', ota: true, cohortShare: 0.004 },
 ];
@@ -92,7 +92,7 @@ export const modes: readonly ModeSpec[] = [
   // workflow / firmware (no_return): resolved remotely most of the time, constant hazard
   { code: 'PWR-BATT-DRAIN', p730: 0.004, shape: 1 },
   { code: 'PWR-SHUTDOWN', p730: 0.002, shape: 1 },
-  { code: 'BOOT-FREEZE', p730: 0.010, shape: 1 },
+  { code: 'BOOT-FREEZE', p730: 0.012, shape: 1 },
   { code: 'BOOT-UI-LAG', p730: 0.002, shape: 1 },
   { code: 'ZERO-LOST', p730: 0.003, shape: 1 },
   { code: 'ZERO-CONFIG', p730: 0.004, shape: 1 },
@@ -112,7 +112,7 @@ export const firmwareEffects: Readonly<Record<string, Readonly<Record<string, nu
   'TS-35@2.3.0': { 'REC-SD-CORRUPT': 6 },
   'TM-19@2.3.0': { 'REC-SD-CORRUPT': 6 },
   // The hold candidate: fixes the boot freeze, breaks power management; all-cause barely moves.
-  'TS-35@2.4.1': { 'PWR-BATT-DRAIN': 4, 'BOOT-FREEZE': 0.1 },
+  'TS-35@2.4.1': { 'PWR-BATT-DRAIN': 5, 'BOOT-FREEZE': 0.1 },
 };
 
 /** Not a failure: units that come back working, customer damage, and commercial returns. */
@@ -129,10 +129,10 @@ export const otherProcesses = {
 
 export const planted = {
   badBatch: { sku: 'TS-35', month: '2025-03', code: 'SEAL-FOG-INTERNAL', p730: 0.08, shape: 1.2, units: 2800, supplierRecoveryShare: 0.7 },
-  confounder: { version: '2.2.5', sku: 'TS-35', code: 'SEAL-FOG-INTERNAL', shareByMonth: { '2025-02': 0.25, '2025-03': 0.8, '2025-04': 0.25 } as Record<string, number> },
+  confounder: { version: '2.2.5', sku: 'TS-35', code: 'SEAL-FOG-INTERNAL', shareByMonth: { '2025-02': 0.3, '2025-03': 0.6, '2025-04': 0.3 } as Record<string, number> },
   regression: { version: '2.3.0', code: 'REC-SD-CORRUPT', multiplier: 6 },
   ntfDealer: { dealerId: 'D-017', ntfP730: 0.12, minUnits: 1400 },
-  wearOut: { sku: 'TM-19', month: '2025-10', code: 'PWR-BATT-CELL', p730: 0.19, shape: 2.5, units: 2400, supplierRecoveryShare: 0.8 },
+  wearOut: { sku: 'TM-19', month: '2025-10', code: 'PWR-BATT-CELL', p730: 0.16, shape: 2.2, units: 2400, supplierRecoveryShare: 0.8 },
   gates: {
     hold: { candidate: '2.4.1', baseline: '2.4.0', sku: 'TS-35', regressedCode: 'PWR-BATT-DRAIN' },
     go: { candidate: '2.4.2', baseline: '2.4.0', sku: 'TM-19' },

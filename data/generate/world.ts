@@ -183,6 +183,7 @@ export function simulateWorld(seed: number): World {
 
   const dealers = makeDealers(rngUnits);
   const retail = dealers.filter((d) => d.kind === 'dealer');
+  const retailWeights = retail.map((d) => d.weight);
   const distributors = dealers.filter((d) => d.kind === 'distributor');
   const allBuilds: Build[] = buildSpecs.map((b) => ({ ...b, released: dateMs(b.releasedAt) }));
   const countryCodes = countries.map((c) => c.code);
@@ -214,7 +215,7 @@ export function simulateWorld(seed: number): World {
         last = Math.max(last, shippedAt);
         const channel = rngUnits.weighted(channelMix.channels, channelMix.weights);
         let dealer: Dealer | null = null;
-        if (channel === 'dealer') dealer = rngUnits.weighted(retail, retail.map((d) => d.weight));
+        if (channel === 'dealer') dealer = rngUnits.weighted(retail, retailWeights);
         else if (channel === 'distributor') dealer = rngUnits.pick(distributors);
         const country = dealer ? dealer.country : rngUnits.weighted(countryCodes, countryWeights);
         const registered = channel === 'direct' || channel === 'marketplace' || rngUnits.chance(0.6);
@@ -331,18 +332,18 @@ function hazardsFor(sku: string, batchMonth: string): Hazard[] {
 
 /** Age (days) of the first failure of one mode, or Infinity if none before `maxAge`. */
 function failureAge(h: Hazard, unit: Unit, maxAge: number, rng: Rng): number {
+  // Cumulative hazard H(t) = h730 · (t/730)^shape; invert it at an Exp(1) draw.
   let e = -Math.log(rng.positive());
-  const cum = (t: number): number => h.h730 * Math.pow(t / 730, h.shape);
-  const inverse = (H: number): number => 730 * Math.pow(H / h.h730, 1 / h.shape);
-  if (!h.firmware) return e <= cum(maxAge) ? inverse(e) : Infinity;
+  if (!h.firmware) return e <= h.h730 * Math.pow(maxAge / 730, h.shape) ? 730 * Math.pow(e / h.h730, 1 / h.shape) : Infinity;
   // Piecewise: the firmware multiplies the hazard while it runs.
   for (let i = 0; i < unit.fwVersions.length; i++) {
     const a = (unit.fwStarts[i] - unit.shipped_at) / DAY;
     const b = Math.min(maxAge, i + 1 < unit.fwStarts.length ? (unit.fwStarts[i + 1] - unit.shipped_at) / DAY : maxAge);
     if (b <= a) continue;
     const mult = h.firmware[unit.fwVersions[i]] ?? 1;
-    const dH = mult * (cum(b) - cum(a));
-    if (e <= dH) return inverse(cum(a) + e / mult);
+    const ha = h.h730 * Math.pow(a / 730, h.shape);
+    const dH = mult * (h.h730 * Math.pow(b / 730, h.shape) - ha);
+    if (e <= dH) return 730 * Math.pow((ha + e / mult) / h.h730, 1 / h.shape);
     e -= dH;
   }
   return Infinity;

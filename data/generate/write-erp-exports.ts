@@ -15,14 +15,14 @@ import { DAY, type Rma, type World } from './world.js';
 
 const overlapDays = 14;
 
-/** Export instants: every 1 Jan / 1 Jul after the first RMA, then the analysis date. */
+/** Export instants: every 1 Jan / 1 Jul at least 90 days after the first RMA, then the analysis date. */
 export function halfYearExports(first: number, horizon: number): { name: string; start: number; end: number }[] {
   const ends: number[] = [];
   const y0 = new Date(first).getUTCFullYear();
   for (let y = y0; y <= new Date(horizon).getUTCFullYear(); y++) {
     for (const m of [0, 6]) {
       const t = Date.UTC(y, m, 1);
-      if (t > first && t < horizon) ends.push(t);
+      if (t > first + 90 * DAY && t < horizon) ends.push(t);
     }
   }
   ends.push(horizon);

@@ -48,7 +48,7 @@ let counter = 0;
 
 /** The first candidate path that holds a non-empty list of items (a path ending in [*] is used as given). */
 function itemLists(paths: string | string[]): string {
-  const list = (p: string): string => `json_extract(__rec, ${lit(p.endsWith('[*]') ? p : `${p}[*]`)})`;
+  const list = (p: string): string => `json_extract(__rec, ${lit(p.includes('[*]') ? p : `${p}[*]`)})`;
   const all = (Array.isArray(paths) ? paths : [paths]).map((p) => `CASE WHEN len(${list(p)}) > 0 THEN ${list(p)} END`);
   return all.length === 1 ? all[0] : `coalesce(${all.join(', ')})`;
 }

@@ -2,10 +2,16 @@ import type { TableDef } from './define.js';
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
+/**
+ * Bulk-loaded tables whose key uniqueness the ingest engine keeps with set operations (anti-joins) instead of
+ * a PRIMARY KEY: index maintenance dominated a 2-million-row load. Write to them through ingest() only.
+ */
+export const bulkLoadedTables: ReadonlySet<string> = new Set(['rma', 'units']);
+
 /** CREATE TABLE derived from a table definition; the natural key is the primary key where there is one. */
 export function createTableSql(def: TableDef): string {
   const cols = def.columns.map((c) => `  ${quoteIdent(c.name)} ${c.duckType}${c.key ? ' NOT NULL' : ''}`);
-  if (def.key.length) cols.push(`  PRIMARY KEY (${def.key.map(quoteIdent).join(', ')})`);
+  if (def.key.length && !bulkLoadedTables.has(def.name)) cols.push(`  PRIMARY KEY (${def.key.map(quoteIdent).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(def.name)} (\n${cols.join(',\n')}\n)`;
 }
 

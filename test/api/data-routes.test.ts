@@ -105,9 +105,56 @@ describe('errors', () => {
     expect(r.statusCode).toBe(404);
     expect(r.json()).toEqual({ error: { code: 'RMA_ERR_NOT_FOUND', message: expect.any(String), details: {} } });
   });
-  test('a route whose pipeline function is missing answers 503 with the error shape, or its data', async () => {
-    const r = await get('/api/batches', w.keys.viewer);
-    if (w.app.rma.services.report) expect(r.statusCode).toBe(200);
-    else expect(r.json().error.code).toBe('RMA_ERR_NOT_AVAILABLE');
+  test('reports before the first build say so with a 404 in the error shape', async () => {
+    const r = await get('/api/reports/pareto', w.keys.viewer);
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('RMA_ERR_NOT_FOUND');
+  });
+});
+
+describe('after POST /api/build', () => {
+  beforeAll(async () => {
+    const r = await w.app.inject({ method: 'POST', url: '/api/build', headers: bearer(w.keys.ingest), payload: { as_of: '2026-01-01' } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().as_of).toBe('2026-01-01');
+  });
+
+  test('GET /api/batches answers the batch rows, filtered and paged', async () => {
+    const all = (await get('/api/batches', w.keys.viewer)).json() as { batch_id: string; sku: string; returns: number }[];
+    expect(all.map((b) => b.batch_id)).toEqual(['B0', 'B1', 'B2', 'B3', 'B4']);
+    expect(all.reduce((n, b) => n + b.returns, 0)).toBe(total);
+    const sku = (await get('/api/batches?sku=SKU-1', w.keys.viewer)).json() as { sku: string }[];
+    expect(sku.length).toBeGreaterThan(0);
+    expect(sku.every((b) => b.sku === 'SKU-1')).toBe(true);
+    const first = await get('/api/batches?limit=2', w.keys.viewer);
+    expect(first.json()).toHaveLength(2);
+    const rest = await get(`/api/batches?limit=10&cursor=${first.headers['x-next-cursor']}`, w.keys.viewer);
+    expect(rest.json().map((b: { batch_id: string }) => b.batch_id)).toEqual(['B2', 'B3', 'B4']);
+    const csv = await get('/api/batches', w.keys.viewer, { accept: 'text/csv' });
+    expect(csv.body.split('\r\n')[0]).toBe('batch_id,sku,units_shipped,unit_days,returns,confirmed_defects,pending,no_trouble_found,defect_rate,ci_low,ci_high,projected_rate,threshold,status');
+  });
+
+  test('GET /api/batches/:batch_id answers the batch, its RMAs and a cumulative time-to-return curve', async () => {
+    const r = await get('/api/batches/B1?limit=50', w.keys.viewer);
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.batch.batch_id).toBe('B1');
+    expect(body.rmas).toHaveLength(50);
+    expect(body.rmas.every((x: { batch_id: string }) => x.batch_id === 'B1')).toBe(true);
+    expect(body.next_cursor).toBeTruthy();
+    const curve = body.time_to_return as { age_months: number; returns: number; cumulative_returns: number; cumulative_rate: number }[];
+    expect(curve.reduce((n, p) => n + p.returns, 0)).toBe(total / 5);
+    expect(curve[curve.length - 1].cumulative_returns).toBe(total / 5);
+    expect(curve[curve.length - 1].cumulative_rate).toBeCloseTo(1, 6);
+    for (let i = 1; i < curve.length; i++) expect(curve[i].age_months).toBeGreaterThan(curve[i - 1].age_months);
+    expect((await get('/api/batches/NOPE', w.keys.viewer)).statusCode).toBe(404);
+  });
+
+  test('reports: money columns hidden from viewers, finance-only reports refused', async () => {
+    expect((await get('/api/reports/reserve', w.keys.viewer)).statusCode).toBe(403);
+    const bad = await get('/api/reports/pareto?batch_id=B1', w.keys.viewer);
+    expect([200, 400]).toContain(bad.statusCode);
+    const unknown = await get('/api/reports/secrets', w.keys.viewer);
+    expect(unknown.statusCode).toBe(400);
   });
 });

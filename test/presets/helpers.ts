@@ -25,10 +25,14 @@ export async function loadMapped(store: Store, file: string, mapping: Mapping, s
   return store.withConnection(async (conn) => {
     const m = await mapFile(conn, file, mapping, { source, company });
     try {
-      await conn.run(`INSERT OR REPLACE INTO rma BY NAME
+      // Upsert by key without relying on a PRIMARY KEY constraint: replace the keys this file carries.
+      await conn.run(`CREATE OR REPLACE TEMP TABLE load_rows AS
         SELECT * EXCLUDE (__row, __item, __raw, __problems, __flags) FROM ${m.table}
         WHERE len(__problems) = 0
         QUALIFY row_number() OVER (PARTITION BY rma_key ORDER BY __row DESC, __item DESC) = 1`);
+      await conn.run('DELETE FROM rma WHERE rma_key IN (SELECT rma_key FROM load_rows)');
+      await conn.run('INSERT INTO rma BY NAME SELECT * FROM load_rows');
+      await conn.run('DROP TABLE load_rows');
       const problems = await queryRows<Loaded['problems'][number]>(conn,
         `SELECT __row AS row, __item AS item, __problems AS problems FROM ${m.table} WHERE len(__problems) > 0 ORDER BY __row, __item`);
       return { rows: m.rows, problems };

@@ -1,0 +1,18 @@
+import { generateDemoWorld } from './dist/data/generate/index.js';
+import { ingest } from './dist/ingest/index.js';
+import { openStore } from './dist/pipeline/store.js';
+import { build } from './dist/pipeline/build.js';
+import { rmSync } from 'node:fs';
+const out = '/tmp/demo-probe';
+rmSync(out, { recursive: true, force: true });
+let t = Date.now();
+const demo = await generateDemoWorld({ outDir: out });
+console.log('generated', Date.now() - t, demo.asOf, demo.files.length);
+const store = await openStore(out + '/db.duckdb');
+t = Date.now();
+const r = await ingest(store, demo.files.map((f) => out + '/' + f.path));
+console.log('ingested', Date.now() - t, JSON.stringify(r.totals));
+t = Date.now();
+const b = await build(store, { asOf: demo.asOf });
+console.log('built', Date.now() - t, JSON.stringify(b.models.map((m) => [m.name, m.rows, m.ms])), b.alerts);
+await store.close();
