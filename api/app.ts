@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { RmaError } from '../pipeline/errors.js';
 import type { Store } from '../pipeline/store.js';
 import { presentedKey } from './auth.js';
@@ -13,6 +13,7 @@ import { installErrorHandling } from './errors.js';
 import { KeyVerifier } from './keys.js';
 import { ReportCache } from './report-cache.js';
 import { alertRoutes } from './routes/alerts.js';
+import { dashboardRoutes } from './routes/dashboards.js';
 import { batchRoutes } from './routes/batches.js';
 import { buildRoutes } from './routes/build.js';
 import { firmwareRoutes } from './routes/firmware.js';
@@ -51,24 +52,19 @@ export interface AppOptions {
   now?: () => Date;
   /** How long a verified key stays cached (ms); default 30 s. */
   keyCacheMs?: number;
-  /** Register the dashboards plugin (api/routes/dashboards.ts) when it exists; default true. */
+  /** Register the dashboards (api/routes/dashboards.ts); default true. */
   dashboards?: boolean;
+}
+
+/** Every caller of services.report (API routes, dashboards) reads through the cache; rows are shared, never mutated. */
+function cachedReports(services: Services, reports: ReportCache): Services {
+  const load = services.report;
+  if (!load) return services;
+  return { ...services, report: (store, name, filters = {}) => reports.get(JSON.stringify([name, filters]), () => load(store, name, filters)) };
 }
 
 const defaultBodyLimit = 1024 * 1024;
 const defaultUploadLimit = 512 * 1024 * 1024;
-
-/** Register the dashboards engineer's plugin if it is part of this build (it is optional to the API). */
-async function registerDashboards(app: FastifyInstance): Promise<void> {
-  let mod: { dashboardRoutes?: (app: FastifyInstance) => Promise<void> };
-  try {
-    mod = (await import(new URL('./routes/dashboards.js', import.meta.url).href)) as typeof mod;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test((e as Error).message)) return;
-    throw e;
-  }
-  if (mod.dashboardRoutes) await app.register(mod.dashboardRoutes);
-}
 
 /**
  * Build the HTTP API (CONTRACT §5) without listening: tests call `app.inject()`, `serve()` listens.
@@ -82,7 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Long or odd query strings and paths are a 4xx, never a crash.
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: false },
     // Bad URLs (too-long params, broken encoding) are answered before routing: same error shape and headers.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       const err = new RmaError('RMA_ERR_USAGE', error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message, { fastify_code: (error as { code?: string }).code });
       void reply
@@ -101,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keys: new KeyVerifier(options.store, options.keyCacheMs),
     writes,
     reports,
-    services: options.services ?? (await loadServices()),
+    services: cachedReports(options.services ?? (await loadServices()), reports),
     webhookSecret: options.webhookSecret ?? process.env.RMA_INTEL_WEBHOOK_SECRET ?? undefined,
     now: options.now ?? (() => new Date()),
     version: packageVersion(),
@@ -160,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(buildRoutes);
   await app.register(keyRoutes);
   await app.register(loginRoutes);
-  if (options.dashboards !== false) await registerDashboards(app);
+  if (options.dashboards !== false) await app.register(dashboardRoutes);
   await app.ready();
   return app;
 }

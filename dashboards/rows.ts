@@ -10,6 +10,8 @@ import { RmaError } from '../pipeline/errors.js';
 const num = z.number();
 const optNum = z.number().nullable().optional();
 const optStr = z.string().nullable().optional();
+/** A ratio that may be infinite (a build with returns against a baseline with none). */
+const ratio = z.custom<number>((v) => typeof v === 'number', 'expected a number').nullable().optional();
 
 /** CONTRACT §7.1 (report `batches`). */
 export const batchRow = z.object({
@@ -36,7 +38,7 @@ export const firmwareRow = z.object({
   unit_days: optNum,
   rate_per_1000_unit_months: optNum,
   baseline_rate: optNum,
-  relative_risk: optNum,
+  relative_risk: ratio,
   p_value: optNum,
   q_value: optNum,
   flagged: z.boolean().nullable().optional(),

@@ -39,6 +39,20 @@ const sqlPath = (p: string): string => sqlString(p);
 
 /** Check the file can be read at all, before anything is written. */
 export async function preflight(path: string): Promise<FileScan> {
+  checkFile(path);
+  let scan: FileScan;
+  try {
+    scan = await scanFile(path);
+  } catch (e) {
+    throw new RmaError('RMA_ERR_INPUT', `${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+  }
+  if (scan.binary) throw new RmaError('RMA_ERR_FORMAT', `${path}: binary data, not a text (CSV/JSON) file`, { file: path });
+  if (scan.firstChar === '') throw new RmaError('RMA_ERR_FORMAT', `${path}: file holds only blank lines`, { file: path });
+  return scan;
+}
+
+/** The cheap part of preflight (exists, is a file, not empty): the CLI runs it before it opens the store. */
+export function checkFile(path: string): void {
   let size: number;
   try {
     const st = statSync(path);
@@ -51,15 +65,6 @@ export async function preflight(path: string): Promise<FileScan> {
     throw new RmaError('RMA_ERR_INPUT', `${path}: cannot read file (${code ?? (e as Error).message})`, { file: path });
   }
   if (size === 0) throw new RmaError('RMA_ERR_FORMAT', `${path}: file is empty`, { file: path });
-  let scan: FileScan;
-  try {
-    scan = await scanFile(path);
-  } catch (e) {
-    throw new RmaError('RMA_ERR_INPUT', `${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
-  }
-  if (scan.binary) throw new RmaError('RMA_ERR_FORMAT', `${path}: binary data, not a text (CSV/JSON) file`, { file: path });
-  if (scan.firstChar === '') throw new RmaError('RMA_ERR_FORMAT', `${path}: file holds only blank lines`, { file: path });
-  return scan;
 }
 
 /** read_csv options from a CSV reader definition. */
@@ -211,6 +216,7 @@ async function runWithProgressInner(conn: DuckDBConnection, sql: string, job: Fi
     return;
   }
   const report = job.onProgress;
+  report({ file: job.path, phase, percent: 0 });
   const timer = setInterval(() => {
     const p = conn.progress;
     if (p.percentage >= 0) report({ file: job.path, phase, percent: p.percentage });
@@ -366,7 +372,7 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
   const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
   // Keys repeated within the file: only those rows get a window (small), never the whole file.
   await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE dupinfo AS
-    SELECT _row, record_hash, lag(record_hash) OVER w AS prev_hash, _row < max(_row) OVER w AS superseded
+    SELECT _row, record_hash, lag(record_hash) OVER w AS prev_hash, _row < max(_row) OVER (PARTITION BY ${keys.join(', ')}) AS superseded
     FROM (SELECT * FROM typed WHERE _ok) SEMI JOIN (SELECT ${keys.join(', ')} FROM typed WHERE _ok GROUP BY ALL HAVING count(*) > 1) AS d USING (${keys.join(', ')})
     WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY _row)`, job, 'upsert');
   const counts = await queryRows<{ inserted: number; updated: number; unchanged: number }>(conn, `

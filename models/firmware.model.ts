@@ -2,16 +2,38 @@ import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
 import { writeModelTable, type ColumnType } from './runner.js';
-import { benjaminiHochberg, mantelHaenszelRateRatio, type RateStratum } from './stats/index.js';
+import { benjaminiHochberg, mantelHaenszelRateRatio, poissonRateRatioTest, type RateStratum } from './stats/index.js';
 
 /**
  * models.firmware — CONTRACT 7.2: per firmware build × failure code × SKU, the claim rate against
  * every other build of the SKU. The effect is stratified by production batch and unit-age band
- * (Mantel–Haenszel rate ratio and score test over models.firmware_strata), so a bad batch that
- * happened to ship with a build, or young units that happen to run it, do not read as a firmware
- * effect. q-values: Benjamini–Hochberg across every cell. flagged = q below the threshold and a
- * stratified rate ratio at least the configured material effect.
+ * (Mantel–Haenszel rate ratio over models.firmware_strata), so a bad batch that happened to ship
+ * with a build, or young units that happen to run it, do not read as a firmware effect.
+ *
+ * p-value: exact conditional test. Given the claims M_s in each stratum, the build's claims are
+ * Σ Binomial(M_s, T1_s/T_s) under no effect; it is tested as one binomial with the same mean
+ * (poissonRateRatioTest with exposures E and M − E, E = Σ M_s·T1_s/T_s), which is exact for a single
+ * stratum and conservative otherwise — unlike the asymptotic score test, it does not call one claim
+ * in a thinly exposed stratum significant. q-values: Benjamini–Hochberg across every cell.
+ * flagged = q below the threshold and a stratified rate ratio of at least the material effect.
  */
+
+/** Exact conditional p-value (two-sided) of the build's claims across strata; 1 without information. */
+export function stratifiedExactPValue(strata: readonly RateStratum[]): number {
+  let observed = 0;
+  let claims = 0;
+  let expected = 0;
+  for (const s of strata) {
+    const t = s.time1 + s.time0;
+    const m = s.cases1 + s.cases0;
+    if (s.time1 <= 0 || s.time0 <= 0 || m === 0) continue;
+    observed += s.cases1;
+    claims += m;
+    expected += (m * s.time1) / t;
+  }
+  if (claims === 0 || expected <= 0 || expected >= claims) return 1;
+  return poissonRateRatioTest(observed, expected, claims - observed, claims - expected).pValue;
+}
 
 const DAYS_PER_MONTH = 365.25 / 12;
 export const ADJUSTED_FOR = 'batch_id, age_band';
@@ -96,7 +118,7 @@ export const model: TsModel = {
         crude: rate !== null && baselineRate !== null && baselineRate > 0 ? rate / baselineRate : null,
         mh,
         // no informative stratum: nothing to compare within batch and age band
-        pValue: mh ? mh.pValue : 1,
+        pValue: cellStrata?.length ? stratifiedExactPValue(cellStrata) : 1,
       };
     });
     const qValues = tested.length ? benjaminiHochberg(tested.map((t) => t.pValue)) : [];

@@ -1,37 +1,76 @@
 /* model: firmware_strata
    grain: firmware_version, sku, failure_code, batch_id, age_band
-   inputs: models.firmware_exposure, models.firmware_returns
+   inputs: models.firmware_exposure, models.firmware_returns, firmware_builds
    audits: between(time1, 0, 1e15), between(time0, 0, 1e15)
    Mantel–Haenszel strata for each build × failure code × SKU cell: within one batch and age band,
-   the build's claims and unit-days (cases1, time1) against every other build's (cases0, time0).
+   the build's claims and unit-days (cases1, time1) against the reference builds' (cases0, time0).
+   Reference builds are every build of the SKU except the build itself and beta builds (a beta on trial
+   is no yardstick: a beta that fixes a fault would make every released build look worse).
    Only strata that carry information are kept (exposure on both sides, at least one claim). */
-WITH stratum_exposure AS (
+WITH beta AS (
+  SELECT DISTINCT firmware_version, sku FROM firmware_builds WHERE channel = 'beta'
+),
+exposure AS (
+  SELECT
+    e.*,
+    NOT EXISTS (SELECT 1 FROM beta AS b WHERE b.firmware_version = e.firmware_version AND b.sku IN (e.sku, '')) AS is_reference
+  FROM models.firmware_exposure AS e
+),
+claims AS (
+  SELECT
+    r.*,
+    NOT EXISTS (SELECT 1 FROM beta AS b WHERE b.firmware_version = r.firmware_version AND b.sku IN (r.sku, '')) AS is_reference
+  FROM models.firmware_returns AS r
+),
+stratum_exposure AS (
   SELECT sku, batch_id, age_band, sum(unit_days) AS unit_days
-  FROM models.firmware_exposure
+  FROM exposure
+  WHERE is_reference
   GROUP BY ALL
 ),
-stratum_returns AS (
+stratum_claims AS (
   SELECT sku, batch_id, age_band, failure_code, sum(returns) AS returns
-  FROM models.firmware_returns
+  FROM claims
+  WHERE is_reference
   GROUP BY ALL
+),
+stratum_codes AS (
+  SELECT DISTINCT sku, batch_id, age_band, failure_code FROM claims
+),
+cells AS (
+  SELECT
+    e.firmware_version,
+    e.sku,
+    c.failure_code,
+    e.batch_id,
+    e.age_band,
+    coalesce(own.returns, 0) AS cases1,
+    e.unit_days AS time1,
+    -- the reference builds, less the build itself when it is one of them
+    coalesce(sc.returns, 0) - CASE WHEN e.is_reference THEN coalesce(own.returns, 0) ELSE 0 END AS cases0,
+    coalesce(se.unit_days, 0) - CASE WHEN e.is_reference THEN e.unit_days ELSE 0 END AS time0
+  FROM exposure AS e
+  JOIN stratum_codes AS c
+    ON c.sku = e.sku AND c.batch_id = e.batch_id AND c.age_band = e.age_band
+  LEFT JOIN stratum_exposure AS se
+    ON se.sku = e.sku AND se.batch_id = e.batch_id AND se.age_band = e.age_band
+  LEFT JOIN claims AS own
+    ON own.firmware_version = e.firmware_version AND own.sku = e.sku AND own.batch_id = e.batch_id
+   AND own.age_band = e.age_band AND own.failure_code = c.failure_code
+  LEFT JOIN stratum_claims AS sc
+    ON sc.sku = e.sku AND sc.batch_id = e.batch_id AND sc.age_band = e.age_band AND sc.failure_code = c.failure_code
 )
 SELECT
-  e.firmware_version,
-  e.sku,
-  sr.failure_code,
-  e.batch_id,
-  e.age_band,
-  coalesce(r.returns, 0) AS cases1,
-  e.unit_days AS time1,
-  sr.returns - coalesce(r.returns, 0) AS cases0,
-  se.unit_days - e.unit_days AS time0
-FROM models.firmware_exposure AS e
-JOIN stratum_exposure AS se
-  ON se.sku = e.sku AND se.batch_id = e.batch_id AND se.age_band = e.age_band
-JOIN stratum_returns AS sr
-  ON sr.sku = e.sku AND sr.batch_id = e.batch_id AND sr.age_band = e.age_band
-LEFT JOIN models.firmware_returns AS r
-  ON r.firmware_version = e.firmware_version AND r.sku = e.sku AND r.batch_id = e.batch_id
- AND r.age_band = e.age_band AND r.failure_code = sr.failure_code
-WHERE e.unit_days > 0
-  AND se.unit_days - e.unit_days > 1e-9
+  firmware_version,
+  sku,
+  failure_code,
+  batch_id,
+  age_band,
+  cases1,
+  time1,
+  cases0,
+  time0
+FROM cells
+WHERE time1 > 0
+  AND time0 > 1e-9
+  AND cases1 + cases0 > 0

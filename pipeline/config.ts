@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { RmaError } from './errors.js';
 import type { BuildConfig } from '../models/model.js';
+import { alertsConfigSchema } from './alerts/config.js';
 
 /**
  * `rma-intel.config.json`: model and alert settings. Every key is optional; a missing file means the
@@ -64,6 +65,7 @@ export const configSchema = z.strictObject({
   firmware: firmwareConfigSchema.prefault({}),
   gate: gateConfigSchema.prefault({}),
   warranty: warrantyConfigSchema.prefault({}),
+  alerts: alertsConfigSchema.prefault({}),
 });
 
 export type RmaConfig = z.infer<typeof configSchema>;

@@ -6,10 +6,15 @@ import type { Command } from '../cli.js';
  */
 export async function loadCommands(): Promise<Command[]> {
   const modules: { command: Command }[] = await Promise.all([
+    import('./alerts.js'),
     import('./build.js'),
     import('./dashboards.js'),
+    import('./demo.js'),
+    import('./export.js'),
     import('./gate.js'),
+    import('./ingest.js'),
     import('./keys.js'),
+    import('./quarantine.js'),
     import('./report.js'),
     import('./serve.js'),
   ]);

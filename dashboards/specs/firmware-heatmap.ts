@@ -17,7 +17,8 @@ export function firmwareHeatmapSpec(rows: readonly unknown[]): TopLevelSpec {
   const manySkus = new Set(checked.map((r) => r.sku)).size > 1;
   const cells = checked.map((r) => {
     const rr = r.relative_risk ?? null;
-    const logRisk = rr !== null && rr > 0 ? Math.max(-logRiskLimit, Math.min(logRiskLimit, Math.log2(rr))) : null;
+    // RR 0 (no returns on the build) and ∞ (none on the baseline) saturate the colour; NaN is unknown.
+    const logRisk = rr === null || Number.isNaN(rr) ? null : Math.max(-logRiskLimit, Math.min(logRiskLimit, Math.log2(rr)));
     return {
       build: manySkus && r.sku ? `${r.sku} ${r.firmware_version}` : r.firmware_version,
       firmware_version: r.firmware_version,
@@ -26,13 +27,13 @@ export function firmwareHeatmapSpec(rows: readonly unknown[]): TopLevelSpec {
       returns: r.returns ?? null,
       unit_days: r.unit_days ?? null,
       rate_per_1000_unit_months: r.rate_per_1000_unit_months ?? null,
-      relative_risk: rr,
+      relative_risk: rr !== null && Number.isFinite(rr) ? rr : null,
       log2_relative_risk: logRisk,
       p_value: r.p_value ?? null,
       q_value: r.q_value ?? null,
       flagged: r.flagged === true,
       // Pre-formatted so the text mark needs no expression; '*' marks a flagged cell.
-      label: `${rr === null ? '–' : rr.toFixed(1)}${r.flagged ? '*' : ''}`,
+      label: `${rr === null || Number.isNaN(rr) ? '–' : rr === Infinity ? '∞' : rr.toFixed(1)}${r.flagged ? '*' : ''}`,
       // Dark cells get white text.
       strong: logRisk !== null && Math.abs(logRisk) >= 1.5,
     };

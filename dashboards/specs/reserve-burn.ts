@@ -17,8 +17,9 @@ export function reserveBurnSpec(rows: readonly unknown[]): TopLevelSpec {
     month: r.month.slice(0, 7),
     sku: r.sku,
     currency: r.currency ?? null,
-    cumulative_accrual: r.cumulative_accrual ?? null,
-    cumulative_cost: r.cumulative_cost ?? null,
+    // Keyed by the series' display names so the fold below yields legend-ready labels.
+    [series.cumulative_accrual]: r.cumulative_accrual ?? null,
+    [series.cumulative_cost]: r.cumulative_cost ?? null,
     balance: r.balance ?? null,
     forecast_liability: r.forecast_liability ?? null,
     forecast_low: r.forecast_low ?? null,
@@ -30,8 +31,8 @@ export function reserveBurnSpec(rows: readonly unknown[]): TopLevelSpec {
   const tooltip = [
     { field: 'month', type: 'temporal', timeUnit: 'yearmonth', title: 'month', format: formats.month },
     { field: 'sku', type: 'nominal', title: 'SKU' },
-    { field: 'cumulative_accrual', type: 'quantitative', title: 'cumulative accrual', format: formats.moneyExact },
-    { field: 'cumulative_cost', type: 'quantitative', title: 'cumulative cost', format: formats.moneyExact },
+    { field: series.cumulative_accrual, type: 'quantitative', title: 'cumulative accrual', format: formats.moneyExact },
+    { field: series.cumulative_cost, type: 'quantitative', title: 'cumulative cost', format: formats.moneyExact },
     { field: 'balance', type: 'quantitative', title: 'balance', format: formats.moneyExact },
     { field: 'forecast_liability', type: 'quantitative', title: 'forecast liability', format: formats.moneyExact },
     { field: 'forecast_low', type: 'quantitative', title: 'forecast low', format: formats.moneyExact },
@@ -58,11 +59,8 @@ export function reserveBurnSpec(rows: readonly unknown[]): TopLevelSpec {
           encoding: { x, y: { field: 'forecast_liability', type: 'quantitative' } },
         },
         {
-          // Long form for one colour legend; the lookup turns column names into readable series names.
-          transform: [
-            { fold: Object.keys(series), as: ['key', 'amount'] },
-            { lookup: 'key', from: { data: { values: Object.entries(series).map(([key, name]) => ({ key, name })) }, key: 'key', fields: ['name'] } },
-          ],
+          // Long form for one colour legend.
+          transform: [{ fold: Object.values(series), as: ['name', 'amount'] }],
           mark: { type: 'line', strokeWidth: 2, point: { size: 18 } },
           encoding: {
             x,

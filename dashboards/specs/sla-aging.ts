@@ -8,6 +8,8 @@ export interface SlaOptions {
   sku?: string;
 }
 
+const backlog = { open_within: 'open, within SLA', open_overdue: 'open, overdue' } as const;
+
 const promises = {
   response_met_rate: 'response ≤ 48 business hours',
   inspection_met_rate: 'inspection ≤ 48 business hours',
@@ -27,26 +29,22 @@ export function slaAgingSpec(rows: readonly unknown[], options: SlaOptions = {})
     .map((r) => ({
       month: r.month.slice(0, 7),
       rmas: r.rmas,
-      open_within: Math.max(0, (r.open ?? 0) - (r.open_overdue ?? 0)),
-      open_overdue: r.open_overdue ?? 0,
-      response_met_rate: r.response_met_rate ?? null,
-      inspection_met_rate: r.inspection_met_rate ?? null,
-      resolution_met_rate: r.resolution_met_rate ?? null,
+      // Keyed by display names so the folds below yield legend-ready labels.
+      [backlog.open_within]: Math.max(0, (r.open ?? 0) - (r.open_overdue ?? 0)),
+      [backlog.open_overdue]: r.open_overdue ?? 0,
+      [promises.response_met_rate]: r.response_met_rate ?? null,
+      [promises.inspection_met_rate]: r.inspection_met_rate ?? null,
+      [promises.resolution_met_rate]: r.resolution_met_rate ?? null,
       oldest_open_working_days: r.oldest_open_working_days ?? null,
     }));
   const x = { field: 'month', type: 'temporal', timeUnit: 'yearmonth', title: 'month raised', axis: { format: formats.month } } as const;
   const tooltip = [
     { field: 'month', type: 'temporal', timeUnit: 'yearmonth', title: 'month raised', format: formats.month },
     { field: 'rmas', type: 'quantitative', title: 'RMAs raised', format: formats.count },
-    { field: 'open_within', type: 'quantitative', title: 'open, within SLA', format: formats.count },
-    { field: 'open_overdue', type: 'quantitative', title: 'open, overdue', format: formats.count },
-    { field: 'response_met_rate', type: 'quantitative', title: 'response met', format: formats.percent },
-    { field: 'inspection_met_rate', type: 'quantitative', title: 'inspection met', format: formats.percent },
-    { field: 'resolution_met_rate', type: 'quantitative', title: 'resolution met', format: formats.percent },
+    ...Object.values(backlog).map((field) => ({ field, type: 'quantitative' as const, format: formats.count })),
+    ...Object.values(promises).map((field) => ({ field, type: 'quantitative' as const, format: formats.percent })),
     { field: 'oldest_open_working_days', type: 'quantitative', title: 'oldest open (working days)', format: ',.1f' },
   ] as const;
-  const names = (map: Record<string, string>) => ({ data: { values: Object.entries(map).map(([key, name]) => ({ key, name })) }, key: 'key', fields: ['name'] });
-  const backlog = { open_within: 'open, within SLA', open_overdue: 'open, overdue' };
   return {
     ...header('SLA aging', [`Open RMAs by the month they were raised (${sku === undefined || sku === '*' ? 'all SKUs' : `SKU ${sku}`}), and the share of promises kept.`]),
     data: { values: months },
@@ -54,7 +52,7 @@ export function slaAgingSpec(rows: readonly unknown[], options: SlaOptions = {})
       {
         width: 640,
         height: 200,
-        transform: [{ fold: Object.keys(backlog), as: ['key', 'count'] }, { lookup: 'key', from: names(backlog) }],
+        transform: [{ fold: Object.values(backlog), as: ['name', 'count'] }],
         mark: { type: 'bar' },
         encoding: {
           x,
@@ -66,7 +64,7 @@ export function slaAgingSpec(rows: readonly unknown[], options: SlaOptions = {})
       {
         width: 640,
         height: 160,
-        transform: [{ fold: Object.keys(promises), as: ['key', 'rate'] }, { filter: { field: 'rate', valid: true } }, { lookup: 'key', from: names(promises) }],
+        transform: [{ fold: Object.values(promises), as: ['name', 'rate'] }, { filter: { field: 'rate', valid: true } }],
         mark: { type: 'line', point: { size: 16 } },
         encoding: {
           x,

@@ -5,6 +5,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EmitResult, EmittedFile, Emitter } from './emitter.js';
+import { presetEmitters, presetRoutes } from './emit-presets.js';
 import { buildGroundTruth, type GroundTruth } from './ground-truth.js';
 import { routeRmas, type RmaRoute } from './routes.js';
 import { simulateWorld } from './world.js';
@@ -18,12 +19,12 @@ export type { RmaRoute } from './routes.js';
 export type { Rma, Unit, World } from './world.js';
 export { simulateWorld } from './world.js';
 export { snapshotRma } from './snapshot.js';
-// export { fillBulkStore, writeBulkCanonicalCsv, type BulkStoreCounts } from './bulk.js';
+export { fillBulkStore, writeBulkCanonicalCsv, type BulkStoreCounts } from './bulk.js';
 
 export const defaultDemoSeed = 42;
 
 /** The built-in writers, in ingest order: reference data first, then RMAs oldest export first. */
-export const defaultEmitters: readonly Emitter[] = [referenceEmitter, erpExportsEmitter, portalEmitter];
+export const defaultEmitters: readonly Emitter[] = [referenceEmitter, erpExportsEmitter, portalEmitter, ...presetEmitters];
 
 export interface GenerateOptions {
   outDir: string;
@@ -51,7 +52,9 @@ export async function generateDemoWorld(options: GenerateOptions): Promise<Gener
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const world = simulateWorld(seed);
-  if (options.routes?.length) routeRmas(world, options.routes);
+  // The default writers include the preset exports, which take their share of ERP RMAs (emit-presets.ts).
+  const routes = options.routes ?? (options.emitters ? [] : presetRoutes);
+  if (routes.length) routeRmas(world, routes);
   const emitted: EmitResult[] = (options.emitters ?? defaultEmitters).map((e) => e.write(world, outDir));
   const groundTruth = buildGroundTruth(world, emitted);
   const groundTruthPath = join(outDir, 'ground-truth.json');

@@ -72,6 +72,7 @@ export function snapshotRma(rma: Rma, at: number): RmaRow {
     resolution: decisionKnown ? rma.resolution : null,
     warranty_status: rma.warranty_status,
     replacement_serial: resolved ? rma.replacement_serial : null,
+    order_number: rma.order_number,
     currency: rma.currency,
     cross_border: rma.cross_border,
   };

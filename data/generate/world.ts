@@ -45,6 +45,8 @@ export interface Unit {
   unit_price: number;
   currency: string;
   channel: string;
+  /** Sales / web order the unit was bought on. */
+  order_number: string;
   /** Firmware history: versions[i] runs from starts[i] until starts[i+1] (or removal). */
   fwVersions: string[];
   fwStarts: number[];
@@ -82,6 +84,7 @@ export interface Rma {
   failure_code_verified: string | null;
   failure_code_raw: string | null;
   description: string;
+  order_number: string;
   customer_id: string | null;
   dealer_id: string | null;
   channel: string;
@@ -234,6 +237,7 @@ export function simulateWorld(seed: number): World {
           unit_price: round2(spec.listPrice * priceFactor),
           currency: 'USD',
           channel,
+          order_number: `SO-${String(units.length + 1).padStart(7, '0')}`,
           fwVersions: [factoryBuild],
           fwStarts: [shippedAt],
           removedAt: Infinity,
@@ -576,6 +580,7 @@ function makeRma(
     failure_code_verified: verified,
     failure_code_raw: stated,
     description: describe(descCode, taxonomy, rng, returnReason),
+    order_number: unit.order_number,
     customer_id: unit.customer_id,
     dealer_id: unit.dealer_id,
     channel: unit.channel,

@@ -238,11 +238,12 @@ export async function compileMapping(conn: DuckDBConnection, m: Mapping, stg: St
   });
   const problemStructs = problems.length ? `list_filter([${problems.join(',\n      ')}], x -> x IS NOT NULL)` : '[]';
   const flagStructs = flags.length ? `list_filter([${flags.join(',\n      ')}], x -> x IS NOT NULL)` : '[]';
-  const sql = `WITH texts AS (
+  // MATERIALIZED: each text is computed once, not re-inlined into every expression that reads it.
+  const sql = `WITH texts AS MATERIALIZED (
     SELECT ${stg.rowSql} AS __row, ${stg.hasItems ? 's.__item' : 'NULL::INTEGER'} AS __item, ${stg.rawSql} AS __raw${textCols.length ? ',\n      ' : ''}${textCols.join(',\n      ')}
     FROM ${stg.table} AS s
   ),
-  vals AS (
+  vals AS MATERIALIZED (
     SELECT *${valueCols.length ? ',\n      ' : ''}${valueCols.join(',\n      ')}
     FROM texts
   ),

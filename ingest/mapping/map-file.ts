@@ -47,7 +47,8 @@ function canonicalText(name: string, duckType: string): string {
 export function canonicalTextSelect(): string {
   return [
     // A value that did not parse keeps its source text, so the engine quarantines the row naming it.
-    ...mappedColumns.map((c) => `coalesce(${canonicalText(c.name, c.duckType)}, list_filter(__problems, p -> p.column = ${lit(c.name)})[1].value) AS ${ident(c.name)}`),
+    ...mappedColumns.map((c) => `CASE WHEN len(__problems) = 0 THEN ${canonicalText(c.name, c.duckType)}
+      ELSE coalesce(${canonicalText(c.name, c.duckType)}, list_filter(__problems, p -> p.column = ${lit(c.name)})[1].value) END AS ${ident(c.name)}`),
     `CASE WHEN len(__problems) > 0 THEN CAST(to_json(__problems) AS VARCHAR) END AS ingest_problems`,
     `CAST(__raw AS VARCHAR) AS source_raw`,
   ].join(', ');

@@ -104,6 +104,8 @@ export const mappingSchema = z.strictObject({
   description: z.string().optional(),
   reader: readerSchema.default({ kind: 'csv', header: true, encoding: 'utf-8', line_ending: 'auto', skip_rows: 0 }),
   locale: localeSchema.default({ date_order: 'auto', time_zone: 'UTC', decimal: '.', null_values: [], null_dates: [] }),
+  /** XLSX only: the sheet to read (default the first). */
+  sheet: z.string().min(1).optional(),
   /** Canonical `rma` column → where its value comes from. */
   columns: z.record(z.string(), columnSpecSchema),
   /** Named value dictionaries: source value (case-insensitive, trimmed) → canonical value. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { assetPath } from '../../pipeline/paths.js';
 import type { ReaderContext } from '../format.js';
 import { parseMapping } from '../mapping/load-mapping.js';
@@ -36,4 +36,17 @@ export function overlayMapping(base: Mapping, override: unknown, file = 'mapping
 /** The preset's mapping for one file, with the --mapping overrides when given. */
 export function withOverrides(base: Mapping): (file: string, ctx: ReaderContext) => Mapping {
   return (_file, ctx) => (ctx.mapping ? overlayMapping(base, ctx.mapping) : base);
+}
+
+/** Whether a file holds JSON (first non-blank byte `{` or `[`), for presets that accept JSON and CSV exports. */
+export function looksLikeJson(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(512);
+    const n = readSync(fd, buf, 0, 512, 0);
+    const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    return text.startsWith('{') || text.startsWith('[');
+  } finally {
+    closeSync(fd);
+  }
 }

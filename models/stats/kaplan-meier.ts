@@ -36,8 +36,8 @@ export interface KaplanMeierRow {
  * Matches R `survfit(Surv(time, status) ~ 1, conf.type = "log-log")`.
  *
  * Reference: E. L. Kaplan & P. Meier (1958), JASA 53:457–481; M. Greenwood (1926); J. P. Klein &
- * M. L. Moeschberger (2003), Survival Analysis, 2nd ed., §4.2 (eq. 4.3.2, log-log bounds);
- * NIST/SEMATECH e-Handbook §8.2.1.5 (Kaplan–Meier).
+ * M. L. Moeschberger (2003), Survival Analysis, 2nd ed., ch. 4 (Greenwood variance, log-log
+ * bounds); R `survival::survfit` documentation (conf.type = "log-log").
  *
  * @param times observation times (≥ 0), one per unit
  * @param events per unit: true/1 for a failure, false/0 for a censoring

@@ -36,7 +36,8 @@ export interface SprtResult {
  * line h₂ + s·n (h₁ = −B/g, h₂ = A/g, s = ln((1 − p0)/(1 − p1))/g, g = ln(p1(1 − p0)/(p0(1 − p1)))).
  *
  * Reference: A. Wald (1945), Ann. Math. Stat. 16:117–186; NIST/SEMATECH e-Handbook §6.2.6
- * "What is Sequential Sampling?"; D. C. Montgomery, Introduction to SQC, §15.5.
+ * "What is Sequential Sampling?"; D. C. Montgomery, Introduction to SQC, 6th ed., ch. 15
+ * (sequential sampling plans).
  *
  * @param plan { p0, p1, alpha, beta }, all in (0, 1)
  * @param failures failures observed so far (0 ≤ failures ≤ trials)

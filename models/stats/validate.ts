@@ -3,6 +3,7 @@
  * kind and a `RangeError` for a value outside its domain, naming the function and the argument.
  */
 
+/** Throws TypeError unless `value` is a number (not NaN), RangeError unless it is finite. */
 export function assertFiniteNumber(fn: string, name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new TypeError(`${fn}: ${name} must be a number, got ${String(value)}`);
@@ -10,6 +11,7 @@ export function assertFiniteNumber(fn: string, name: string, value: unknown): as
   if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be finite, got ${value}`);
 }
 
+/** A non-negative integer count. */
 export function assertCount(fn: string, name: string, value: unknown): asserts value is number {
   assertFiniteNumber(fn, name, value);
   if (value < 0 || !Number.isInteger(value)) {
@@ -17,16 +19,19 @@ export function assertCount(fn: string, name: string, value: unknown): asserts v
   }
 }
 
+/** A finite number ≥ 0. */
 export function assertNonNegative(fn: string, name: string, value: unknown): asserts value is number {
   assertFiniteNumber(fn, name, value);
   if (value < 0) throw new RangeError(`${fn}: ${name} must be >= 0, got ${value}`);
 }
 
+/** A finite number > 0. */
 export function assertPositive(fn: string, name: string, value: unknown): asserts value is number {
   assertFiniteNumber(fn, name, value);
   if (!(value > 0)) throw new RangeError(`${fn}: ${name} must be > 0, got ${value}`);
 }
 
+/** A probability strictly inside (0, 1). */
 export function assertProbabilityOpen(fn: string, name: string, value: unknown): asserts value is number {
   assertFiniteNumber(fn, name, value);
   if (!(value > 0 && value < 1)) throw new RangeError(`${fn}: ${name} must be in (0, 1), got ${value}`);
@@ -42,18 +47,22 @@ export function checkConfidence(fn: string, confidence: unknown): number {
   return confidence;
 }
 
+/** Alternative hypothesis of a test, named as in R. */
 export type Alternative = 'two.sided' | 'greater' | 'less';
 
+/** 'two.sided' (default), 'greater' or 'less', as in R. */
 export function checkAlternative(fn: string, alternative: unknown): Alternative {
   if (alternative === undefined) return 'two.sided';
   if (alternative === 'two.sided' || alternative === 'greater' || alternative === 'less') return alternative;
   throw new TypeError(`${fn}: alternative must be 'two.sided', 'greater' or 'less', got ${String(alternative)}`);
 }
 
+/** Throws TypeError unless `value` is an array. */
 export function assertArray(fn: string, name: string, value: unknown): asserts value is unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`${fn}: ${name} must be an array`);
 }
 
+/** Throws RangeError when two parallel arrays differ in length. */
 export function assertSameLength(fn: string, names: [string, string], a: readonly unknown[], b: readonly unknown[]): void {
   if (a.length !== b.length) {
     throw new RangeError(`${fn}: ${names[0]} and ${names[1]} must have the same length (${a.length} vs ${b.length})`);

@@ -24,10 +24,14 @@ export interface SpecCheck {
   vega: VegaSpec;
 }
 
+/** Problems with a spec against the Vega-Lite JSON schema (empty when valid). */
+export function schemaErrorsOf(spec: unknown): string[] {
+  return validateSchema(spec) ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
 /** Validate a spec against the Vega-Lite JSON schema and compile it, collecting every warning. */
 export function checkSpec(spec: TopLevelSpec): SpecCheck {
-  const valid = validateSchema(spec);
-  const schemaErrors = valid ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+  const schemaErrors = schemaErrorsOf(spec);
   const warnings: string[] = [];
   let level = 0;
   const logger = {

@@ -45,7 +45,7 @@ describe('sap-qm', () => {
       { rma_number: '000300001234', opened_at: '2025-01-14T07:15:00.000Z', closed_at: null, sku: '12345', serial_number: '770001', batch_id: 'B2024-07', customer_id: '100042', quantity: 1, return_reason: 'defective', country: 'DE', failure_code_raw: '9/SEAL/0010 9/SEAL/0020', failure_code_stated: 'SEAL-FOG-INTERNAL', failure_code_verified: 'SEAL-FOG-INTERNAL' },
       // code 0010 means "no power" in group PWR and "fogging" in group SEAL: the triple decides.
       { rma_number: '000300001235', opened_at: '2025-01-20T13:30:00.000Z', closed_at: '2025-02-03T09:15:00.000Z', sku: '12345', serial_number: '770002', batch_id: 'B2024-07', customer_id: '100043', quantity: 1, return_reason: 'defective', country: 'AT', failure_code_raw: '9/PWR/0010', failure_code_stated: 'PWR-NO-POWER', failure_code_verified: 'PWR-NO-POWER' },
-      { rma_number: '000300001236', opened_at: '2025-02-01T08:00:00.000Z', closed_at: null, sku: 'TS-50', serial_number: 'SN-A-0001', batch_id: 'B2024-09', customer_id: '100042', quantity: 2, return_reason: 'other', country: 'CH', failure_code_raw: '9/IMG/0010', failure_code_stated: null, failure_code_verified: 'IMG-DEAD-PIXELS' },
+      { rma_number: '000300001236', opened_at: '2025-02-01T08:00:00.000Z', closed_at: null, sku: 'TS-50', serial_number: 'SN-A-0001', batch_id: 'B2024-09', customer_id: '100042', quantity: 2, return_reason: 'other', country: 'CH', failure_code_raw: '9/IMG/0020', failure_code_stated: null, failure_code_verified: 'IMG-DEAD-PIXELS' },
     ]);
   });
 

@@ -111,6 +111,28 @@ describe('poissonRateRatioTest', () => {
     expect(r.high).toBeCloseTo(4.2772659, 7);
   });
 
+  // Stata, "Incidence-rate ratio calculator" (stata.com/links/stata-basics/incidence-rate-ratio-calculator):
+  // `iri 41 15 28010 19017` (41 cases in 28,010 exposed person-years, 15 in 19,017 unexposed) prints
+  //   Inc. rate ratio  1.855759   1.005684   3.6093  (exact)
+  //   Mid-p-values: Pr(Exposed cases >= 41) = 0.0177 (upper one-sided), two-sided p-value = 0.0355.
+  // Stata's exact interval is the same conditional (Clopper–Pearson) interval as ours. Its p-values
+  // are mid-p (half the probability of the observed count; two-sided = twice the one-sided), where
+  // the contract fixes R's exact convention, so the mid-p figures are checked through the relation
+  // mid-p = [P(X ≥ 41) + P(X ≥ 42)] / 2 rather than against pValue.
+  it('Stata iri 41 15 28010 19017 (exact interval; mid-p is a different convention)', () => {
+    const r = poissonRateRatioTest(41, 28010, 15, 19017);
+    expect(r.rateRatio).toBeCloseTo(1.855759, 6);
+    expect(r.low).toBeCloseTo(1.005684, 6);
+    expect(r.high).toBeCloseTo(3.6093, 4);
+    const ge41 = poissonRateRatioTest(41, 28010, 15, 19017, 'greater').pValue;
+    const ge42 = binomialTest(42, 56, 28010 / 47027, 'greater').pValue;
+    const midP = (ge41 + ge42) / 2;
+    expect(midP).toBeCloseTo(0.0177, 4);
+    expect(2 * midP).toBeCloseTo(0.0355, 4);
+    // our exact two-sided p (R convention) is larger than Stata's mid-p
+    expect(r.pValue).toBeGreaterThan(2 * midP);
+  });
+
   it('reduces to the binomial test of k1 out of k1 + k2 with p = t1/(t1 + t2) (property)', () => {
     for (const [k1, t1, k2, t2] of [[11, 800, 21, 3011], [0, 10, 7, 20], [5, 1, 5, 1], [1200, 3e9, 1000, 2.6e9]]) {
       for (const alt of ['two.sided', 'greater', 'less'] as const) {
@@ -178,6 +200,38 @@ describe('mantelHaenszelRateRatio', () => {
     expect(r.high).toBeCloseTo(1.757784, 6);
     expect(r.statistic).toBeCloseTo(11.0162, 4);
     expect(r.informativeStrata).toBe(5);
+  });
+
+  // OpenEpi, "Comparing 2 Person-Time Rates" (PersonTime2) output for two strata, in the
+  // EpiInformatics training material (epiinformatics.com/DownloadFiles/SessionI.zip):
+  //   stratum 1: 17 exposed cases / 100,025 person-time, 3 unexposed / 122,268
+  //   stratum 2:  8 / 78,531 and 1 / 77,932;  crude: 25 / 178,556 and 4 / 200,200
+  // prints z-scores (p 1-tail, p 2-tail): stratum 1 3.596 (0.0001616, 0.0003231), stratum 2 2.322
+  // (0.01012, 0.02024), crude 4.214 (0.00001253, 0.00002506), adjusted (Mantel–Haenszel) 4.28
+  // (0.000009360, 0.00001872); rate ratios 6.927, 7.939 and crude 7.008. Our statistic is the square
+  // of OpenEpi's z. (OpenEpi's per-stratum Wald intervals, e.g. 2.03–23.63, differ from
+  // exp(ln RR ± 1.959964·√(1/a + 1/b)) = 2.030–23.636 in the fourth digit — a normal-quantile
+  // approximation on their side — so they are not used.)
+  it('OpenEpi two-stratum person-time example: Mantel–Haenszel z and p', () => {
+    const s1 = { cases1: 17, time1: 100025, cases0: 3, time0: 122268 };
+    const s2 = { cases1: 8, time1: 78531, cases0: 1, time0: 77932 };
+    const crude = { cases1: 25, time1: 178556, cases0: 4, time0: 200200 };
+    const adjusted = mantelHaenszelRateRatio([s1, s2]);
+    expect(Math.sqrt(adjusted.statistic)).toBeCloseTo(4.28, 2);
+    expect(adjusted.pValue).toBeCloseTo(0.00001872, 8);
+    expect(adjusted.pValue / 2).toBeCloseTo(0.00000936, 9);
+    const printed: [typeof s1, number, number, number][] = [
+      [s1, 3.596, 0.0003231, 6.927],
+      [s2, 2.322, 0.02024, 7.939],
+      [crude, 4.214, 0.00002506, 7.008],
+    ];
+    for (const [stratum, z, p, rr] of printed) {
+      const r = mantelHaenszelRateRatio([stratum]);
+      expect(Math.sqrt(r.statistic)).toBeCloseTo(z, 3);
+      expect(r.pValue / p - 1).toBeLessThan(2e-4);
+      expect(p / r.pValue - 1).toBeLessThan(2e-4);
+      expect(r.rateRatio).toBeCloseTo(rr, 3);
+    }
   });
 
   it('one stratum reduces to the crude rate ratio; identical strata give the common ratio', () => {

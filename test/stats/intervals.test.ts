@@ -24,9 +24,10 @@ describe('wilsonInterval', () => {
     expect(r.high).toBeCloseTo(high, 4);
   });
 
-  // scipy.stats.binomtest docs / R prop.test(81, 263, correct = FALSE)$conf.int agree to 1e-12
-  // with the closed form; scipy 1.17 prints low=0.2552885198782742, high=0.36620957698280004.
-  it('matches scipy BinomTestResult.proportion_ci(method="wilson") to 1e-12', () => {
+  // Cross-check (not a printed source): scipy 1.17 binomtest(81, 263).proportion_ci('wilson') gives
+  // low=0.2552885198782742, high=0.36620957698280004 — the same closed form as R's
+  // prop.test(81, 263, correct = FALSE)$conf.int.
+  it('agrees with scipy proportion_ci(method="wilson") to 1e-12', () => {
     const r = wilsonInterval(81, 263);
     expect(r.low).toBeCloseTo(0.2552885198782742, 12);
     expect(r.high).toBeCloseTo(0.36620957698280004, 12);

@@ -29,6 +29,21 @@ describe('pChart', () => {
     expect(pChart(kept, kept.map(() => 50))[0].center).toBeCloseTo(0.215, 4);
   });
 
+  // An Introduction to Business Statistics, ch. 16 (statistical quality control), Example 16.6
+  // (fliphtml5.com/eraqv/ufcc, p. 489): ten samples of 200 items with 40, 44, 22, 34, 24, 32, 28, 32,
+  // 34 and 30 defectives; the book prints p̄ = 320/2000 = 0.16, UCL = 0.2378, LCL = 0.0822 and "all
+  // the units fall within the upper and lower control limits".
+  it('Business Statistics Example 16.6 (n = 200, all in control)', () => {
+    const defects = [40, 44, 22, 34, 24, 32, 28, 32, 34, 30];
+    const chart = pChart(defects, defects.map(() => 200));
+    expect(chart[0].center).toBe(0.16);
+    for (const point of chart) {
+      expect(point.ucl).toBeCloseTo(0.2378, 4);
+      expect(point.lcl).toBeCloseTo(0.0822, 4);
+      expect(point.outOfControl).toBe(false);
+    }
+  });
+
   it('variable sizes, LCL floored at 0, zero defects give no NaN', () => {
     const chart = pChart([0, 1, 2], [10, 20, 400]);
     expect(chart[0].lcl).toBe(0);
@@ -46,6 +61,10 @@ describe('pChart', () => {
 });
 
 describe('laneyPChart', () => {
+  // No published worked example with data and printed σ_Z / limits was found (Laney 2002 and Minitab's
+  // DefectiveRecords example print only charts; Minitab's page states "Sigma Z (approximately 1.7)"
+  // without the data). The definition (Minitab "Methods and formulas for Laney P' Chart": z-scores,
+  // MR̄ of length 2, σ_Z = MR̄/1.128, limits p̄ ± 3·σ_p·σ_Z) is checked by hand below.
   it('σ_Z from the moving ranges of z-scores (hand computation)', () => {
     const d = [10, 30, 20];
     const n = [100, 100, 100];
@@ -95,6 +114,22 @@ describe('cusum', () => {
     ]);
   });
 
+  // NIST/SEMATECH e-Handbook of Statistical Methods, §6.3.2.3 "CUSUM Control Charts"
+  // (itl.nist.gov/div898/handbook/pmc/section3/pmc323.htm), tabular form: 20 group means, target 325,
+  // k = 0.3175, h = 4.1959 (data units). The table prints S_hi and S_lo to 2 decimals and stars S_hi for
+  // groups 14–20; S_lo never signals. (Figures taken from a public transcription of the printed
+  // table, not read off the NIST page directly; four exact values are half-way ties — 14.445, 19.035,
+  // 0.715, 0.255 — printed either way, so the check allows half a unit in the last place.)
+  it('NIST e-Handbook 6.3.2.3 tabular CUSUM (target 325, k = 0.3175, h = 4.1959)', () => {
+    const means = [324.925, 324.675, 324.725, 324.35, 325.35, 325.225, 324.125, 324.525, 325.225, 324.6, 324.625, 325.15, 328.325, 327.25, 327.825, 328.5, 326.675, 327.775, 326.875, 328.35];
+    const sHi = [0, 0, 0, 0, 0.03, 0, 0, 0, 0, 0, 0, 0, 3.01, 4.94, 7.45, 10.63, 11.99, 14.44, 16.0, 19.04];
+    const sLo = [0, 0.01, 0, 0.33, 0, 0, 0.56, 0.72, 0.17, 0.25, 0.31, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const r = cusum(means, { target: 325, k: 0.3175, h: 4.1959 });
+    r.upper.forEach((v, i) => expect(Math.abs(v - sHi[i])).toBeLessThanOrEqual(0.005 + 1e-9));
+    r.lower.forEach((v, i) => expect(Math.abs(v - sLo[i])).toBeLessThanOrEqual(0.005 + 1e-9));
+    expect(r.signals).toEqual([13, 14, 15, 16, 17, 18, 19].map((index) => ({ index, side: 'upper' })));
+  });
+
   it('k and h in σ units: same result for data scaled by σ', () => {
     const scaled = X.map((x) => 100 + (x - 10) * 3);
     const r = cusum(scaled, { target: 100, k: 0.5, h: 5, sigma: 3 });
@@ -116,13 +151,18 @@ describe('cusum', () => {
 });
 
 describe('bernoulliSprt', () => {
-  // Montgomery (2009), §15.5 sequential sampling example: p1 = 0.01, α = 0.05, p2 = 0.06, β = 0.10
+  // Only one published example with printed numbers was found. The NIST/SEMATECH e-Handbook §6.2.6
+  // "What is a Sequential Sampling Plan?" tabulates acceptance/rejection numbers for n = 1…26 ("for
+  // n = 24 the acceptance number is 0 and the rejection number is 3"), but the copies reachable here
+  // show its plan parameters only as images, so it is not used. The Wald bounds are also checked by
+  // hand below.
+  // Montgomery (2009), ch. 15, sequential sampling example: p1 = 0.01, α = 0.05, p2 = 0.06, β = 0.10
   // gives (log10) k = 0.80066, h1 = 1.22, h2 = 1.57, s = 0.028: accept when the number of defectives
   // is ≤ −1.22 + 0.028n, reject when ≥ 1.57 + 0.028n.
   const plan = { p0: 0.01, p1: 0.06, alpha: 0.05, beta: 0.1 };
   const g = Math.log((0.06 * 0.99) / (0.01 * 0.94));
 
-  it('Montgomery §15.5: the plan lines h1, h2, s', () => {
+  it('Montgomery ch. 15: the plan lines h1, h2, s', () => {
     const r = bernoulliSprt(plan, 0, 1);
     expect(g / Math.LN10).toBeCloseTo(0.80066, 5);
     expect(-r.lowerBound / g).toBeCloseTo(1.22, 2);
@@ -130,7 +170,7 @@ describe('bernoulliSprt', () => {
     expect(Math.log(0.99 / 0.94) / g).toBeCloseTo(0.028, 3);
   });
 
-  it('Montgomery §15.5: decisions follow the acceptance and rejection lines', () => {
+  it('Montgomery ch. 15: decisions follow the acceptance and rejection lines', () => {
     const h1 = -bernoulliSprt(plan, 0, 1).lowerBound / g;
     const h2 = bernoulliSprt(plan, 0, 1).upperBound / g;
     const s = Math.log(0.99 / 0.94) / g;
@@ -170,6 +210,38 @@ describe('annualizedFailureRate', () => {
     expect(annualizedFailureRate(0, 52876)).toBe(0);
     expect(annualizedFailureRate(1, 365)).toBe(100);
     expect(annualizedFailureRate(10, 365000)).toBeCloseTo(1, 14);
+  });
+
+  // Backblaze Drive Stats for Q2 2020 and Q3 2020 (backblaze.com/blog; the quarterly tables are
+  // images there, reproduced as text by MyBroadband, "The most reliable hard drives in the world",
+  // 2020-09-11 and the Q3 follow-up): model, drive days, failures, printed annualized failure rate.
+  const backblaze2020: [string, number, number, number][] = [
+    ['Q2 HGST HMS5C4040BLE640', 1159472, 9, 0.28],
+    ['Q2 HGST HMS5C4040ALE640', 266200, 1, 0.14],
+    ['Q2 Seagate ST4000DM000', 1739577, 49, 1.03],
+    ['Q2 Seagate ST8000DM002', 890937, 17, 0.7],
+    ['Q2 Seagate ST8000NM0055', 1316313, 33, 0.92],
+    ['Q2 HGST HUH728080ALE600', 91000, 0, 0],
+    ['Q3 HGST HMS5C4040BLE640', 1171895, 7, 0.22],
+    ['Q3 Seagate ST4000DM000', 1753271, 69, 1.44],
+    ['Q3 Seagate ST6000DX000', 81512, 1, 0.45],
+    ['Q3 HGST HUH728080ALE600', 92702, 2, 0.79],
+    ['Q3 Seagate ST8000DM002', 901933, 28, 1.13],
+    ['Q3 Seagate ST8000NM0055', 1328845, 51, 1.4],
+    ['Q3 Seagate ST10000NM0086', 110396, 3, 0.99],
+    ['Q3 HGST HUH721212ALE600', 238966, 2, 0.31],
+    ['Q3 HGST HUH721212ALN604', 997546, 10, 0.37],
+  ];
+  it.each(backblaze2020)('Backblaze 2020 quarterly table: %s', (_model, driveDays, failures, printed) => {
+    expect(annualizedFailureRate(failures, driveDays)).toBeCloseTo(printed, 2);
+  });
+
+  // Backblaze Hard Drive Stats for Q1 2020 (text reprinted by Guru3D, 2020): the Toshiba 4 TB
+  // (MD04ABA400V, 9,009 drive days in the quarter) had no failures, but "the Toshiba 4 TB drive AFR
+  // would be 4.05% with just one failure in the quarter".
+  it('Backblaze Q1 2020: one failure in 9,009 drive days is 4.05 %', () => {
+    expect(annualizedFailureRate(0, 9009)).toBe(0);
+    expect(annualizedFailureRate(1, 9009)).toBeCloseTo(4.05, 2);
   });
 
   it('counts of 10^7 and rejects invalid exposure', () => {

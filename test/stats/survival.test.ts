@@ -54,6 +54,34 @@ describe('kaplanMeier', () => {
     });
   });
 
+  // lifelines 0.28 KaplanMeierFitter (confidence_interval_ uses "Greenwood's Exponential formula
+  // ('log-log' in R)") on the Intuitive Biostatistics (Motulsky) pp. 47–48 data — durations
+  // 4.07, 6.54, 1.39, 6.17, 5.89, 4.76, 3.67 years, events 1, 0, 1, 0, 1, 1, 0 — as printed in
+  // S. Wiecko, "Intuitive Biostatistics" notebook 05 "Confidence Interval of Survival Data"
+  // (github.com/sbwiecko/intuitive_biostatistics):
+  //   time  KM_estimate  lower_0.95  upper_0.95
+  //   1.39  0.857143     0.334054    0.978561
+  //   4.07  0.685714     0.212797    0.912112
+  //   4.76  0.514286     0.117760    0.813249
+  //   5.89  0.342857     0.048108    0.685484
+  // (lifelines also prints rows at the censoring times 3.67, 6.17, 6.54 with unchanged values; we
+  // emit one row per event time.)
+  it('lifelines KaplanMeierFitter log-log bounds (Intuitive Biostatistics data)', () => {
+    const rows = kaplanMeier([4.07, 6.54, 1.39, 6.17, 5.89, 4.76, 3.67], [1, 0, 1, 0, 1, 1, 0]);
+    const printed = [
+      [1.39, 0.857143, 0.334054, 0.978561],
+      [4.07, 0.685714, 0.212797, 0.912112],
+      [4.76, 0.514286, 0.11776, 0.813249],
+      [5.89, 0.342857, 0.048108, 0.685484],
+    ];
+    expect(rows.map((r) => r.time)).toEqual(printed.map((p) => p[0]));
+    printed.forEach(([, survival, low, high], i) => {
+      expect(rows[i].survival).toBeCloseTo(survival, 6);
+      expect(rows[i].low).toBeCloseTo(low, 6);
+      expect(rows[i].high).toBeCloseTo(high, 6);
+    });
+  });
+
   it('log-log bounds: Ŝ^exp(±zσ), σ = √Σd/(n(n−d)) / |ln Ŝ|, inside [0, 1] and around Ŝ', () => {
     const rows = kaplanMeier([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0]);
     // first row by hand: S = 10/11, Σ = 1/(11·10)

@@ -1,0 +1,85 @@
+/**
+ * Full model build on a bulk store (default 10 million RMAs, 50 million units; RMA_BENCH_SCALE=0.1 for a
+ * tenth): time and peak memory of `build`, then the rebuild after appending 10,000 RMAs. Baseline in the
+ * same run and store: a plain `SELECT batch_id, count(*) FROM rma GROUP BY ALL`.
+ * Target (CONTRACT / issue 5): the full build under 60 s on the 2-core reference machine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fillBulkStore } from '../data/generate/bulk.js';
+import { build, type BuildResult } from '../pipeline/build.js';
+import { defaultConfig } from '../pipeline/config.js';
+import { openStore, type Store } from '../pipeline/store.js';
+
+const asOf = '2026-06-30';
+
+/** Peak resident memory while fn runs (DuckDB's memory is native: RSS, sampled every 50 ms). */
+async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  const started = performance.now();
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, ms: performance.now() - started, peakRssMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function baselineQuery(store: Store): Promise<number> {
+  const started = performance.now();
+  await store.all('SELECT batch_id, count(*) AS n FROM rma GROUP BY ALL');
+  return performance.now() - started;
+}
+
+/** 10,000 new RMA lines: copies of existing ones under new keys, opened a day later. */
+async function appendRmas(store: Store, n: number): Promise<void> {
+  await store.run(
+    `INSERT INTO rma BY NAME
+     SELECT * REPLACE (rma_key || ':appended' AS rma_key, rma_number || 'A' AS rma_number, opened_at + INTERVAL 1 DAY AS opened_at)
+     FROM rma USING SAMPLE ${n} ROWS`,
+  );
+}
+
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const slowest = (r: BuildResult, k = 6): string =>
+  `Σ models ${fmt(r.models.reduce((a, m) => a + m.ms, 0))}; ` +
+  [...r.models].sort((a, b) => b.ms - a.ms).slice(0, k).map((m) => `${m.name} ${fmt(m.ms)}`).join(', ');
+
+export async function run(): Promise<void> {
+  const scale = Number(process.env.RMA_BENCH_SCALE ?? '1');
+  const units = Math.round(50_000_000 * scale);
+  const rmas = Math.round(10_000_000 * scale);
+  const dir = mkdtempSync(join(tmpdir(), 'rma-bench-build-'));
+  const store = await openStore(join(dir, 'bench.duckdb'));
+  try {
+    const fillStarted = performance.now();
+    const counts = await fillBulkStore(store, { units, rmas, asOf });
+    process.stdout.write(`store: ${counts.units.toLocaleString('en-US')} units, ${counts.rma.toLocaleString('en-US')} RMAs, ${counts.batches.toLocaleString('en-US')} batches, ${counts.firmware_installs} install snapshots (filled in ${fmt(performance.now() - fillStarted)})\n`);
+
+    const baseMs = await baselineQuery(store);
+    process.stdout.write(`baseline  SELECT batch_id, count(*) FROM rma GROUP BY ALL: ${fmt(baseMs)}\n`);
+
+    const config = defaultConfig();
+    const full = await measured(() => build(store, { asOf, config }));
+    process.stdout.write(
+      `full build (${full.result.models.length} models): ${fmt(full.ms)}, peak RSS ${full.peakRssMb.toFixed(0)} MB, ${(full.ms / baseMs).toFixed(1)}× baseline; target < 60 s at scale 1\n` +
+        `  slowest: ${slowest(full.result)}\n`,
+    );
+
+    await appendRmas(store, 10_000);
+    const again = await measured(() => build(store, { asOf, config }));
+    process.stdout.write(
+      `rebuild after appending 10,000 RMAs: ${fmt(again.ms)}, peak RSS ${again.peakRssMb.toFixed(0)} MB, ${(again.ms / baseMs).toFixed(1)}× baseline, ${(again.ms / full.ms).toFixed(2)}× the first build\n` +
+        `  slowest: ${slowest(again.result)}\n`,
+    );
+    process.stdout.write(`process max RSS (including the fill): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; scale ${scale}\n`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

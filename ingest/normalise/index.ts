@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { assetPath } from '../../pipeline/paths.js';
+import { queryRows } from '../../pipeline/store.js';
+
+const sql = (name: string): string => readFileSync(assetPath('ingest', 'normalise', name), 'utf8');
+
+/**
+ * Suggest a failure code from the free text of every RMA line that has neither a stated nor a verified code
+ * (suggest-failure-codes.sql). Suggestions live in their own columns and never touch stated/verified codes;
+ * a line that has since received a code loses its suggestion. Returns how many lines carry one.
+ */
+export async function suggestFailureCodes(conn: DuckDBConnection): Promise<number> {
+  await conn.run(`UPDATE rma SET failure_code_suggested = NULL, failure_code_suggestion_confidence = NULL
+    WHERE failure_code_suggested IS NOT NULL OR failure_code_suggestion_confidence IS NOT NULL`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rma_suggestions AS ${sql('suggest-failure-codes.sql')}`);
+  await conn.run(`UPDATE rma SET failure_code_suggested = s.failure_code_suggested, failure_code_suggestion_confidence = s.failure_code_suggestion_confidence
+    FROM rma_suggestions AS s WHERE rma.rma_key = s.rma_key`);
+  const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma_suggestions');
+  await conn.run('DROP TABLE rma_suggestions');
+  return n;
+}
+
+/** Days two sources' records of one return may differ in opened_at (portal request vs ERP authorisation). */
+export const duplicateWindowDays = 14;
+
+/**
+ * Link the same return arriving from several sources (link-duplicates.sql): later records get duplicate_of =
+ * the first record's rma_key; reports count `duplicate_of IS NULL`. Recomputed from scratch each time, so a
+ * corrected record unlinks itself. Returns how many lines are marked as duplicates.
+ */
+export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplicateWindowDays): Promise<number> {
+  const query = sql('link-duplicates.sql').replaceAll('$window_days', String(Math.max(0, Math.floor(windowDays))));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rma_duplicates AS ${query}`);
+  await conn.run('UPDATE rma SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL');
+  await conn.run('UPDATE rma SET duplicate_of = d.duplicate_of FROM rma_duplicates AS d WHERE rma.rma_key = d.rma_key');
+  const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma_duplicates');
+  await conn.run('DROP TABLE rma_duplicates');
+  return n;
+}
+
+/** Both steps, after an ingest (or before a build). */
+export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number }> {
+  const suggested = await suggestFailureCodes(conn);
+  const duplicates = await linkDuplicates(conn, options.windowDays);
+  return { suggested, duplicates };
+}

@@ -1,0 +1,40 @@
+/* step: cross-source duplicates
+   grain: rma_key (rows that repeat a return already recorded by another source)
+   inputs: rma
+   Two rows from different sources are the same return when their opened_at are at most $window_days apart and
+   either (a) they name the same serial number, or (b) neither has one to compare and they name the same order
+   (ignoring '#', spaces and case) and the same SKU. Of the rows that match each other, the earliest opened_at
+   (then the smallest rma_key) is the record; every other gets duplicate_of = its key, so counts that use
+   `duplicate_of IS NULL` count the return once. */
+WITH base AS (
+  SELECT
+    rma_key,
+    source,
+    opened_at,
+    nullif(upper(trim(serial_number)), '') AS serial,
+    nullif(upper(regexp_replace(order_number, '[#\s]', '', 'g')), '') AS order_ref,
+    nullif(upper(trim(sku)), '') AS sku_ref
+  FROM rma
+  WHERE opened_at IS NOT NULL
+),
+pairs AS (
+  SELECT b.rma_key, a.rma_key AS earlier_key, a.opened_at AS earlier_at
+  FROM base AS b
+  JOIN base AS a
+    ON a.source <> b.source
+   AND abs(epoch(a.opened_at) - epoch(b.opened_at)) <= $window_days * 86400
+   AND (a.opened_at, a.rma_key) < (b.opened_at, b.rma_key)
+   AND (
+     (a.serial IS NOT NULL AND a.serial = b.serial)
+     OR ((a.serial IS NULL OR b.serial IS NULL) AND a.order_ref IS NOT NULL AND a.order_ref = b.order_ref AND a.sku_ref = b.sku_ref)
+   )
+),
+first_match AS (
+  SELECT rma_key, earlier_key
+  FROM pairs
+  QUALIFY row_number() OVER (PARTITION BY rma_key ORDER BY earlier_at, earlier_key) = 1
+)
+-- One level of chasing: a row matching only a duplicate points at that duplicate's record.
+SELECT f.rma_key, coalesce(g.earlier_key, f.earlier_key) AS duplicate_of
+FROM first_match AS f
+LEFT JOIN first_match AS g ON g.rma_key = f.earlier_key

@@ -1,0 +1,61 @@
+import { queryRows } from '../../store.js';
+import type { AlertRule, Observation, Severity } from '../types.js';
+import { evidenceKeys, modelExists } from './support.js';
+
+/** A production batch whose status (CONTRACT 7.1) is one of the configured bad ones. */
+
+interface BatchRow {
+  batch_id: string;
+  sku: string | null;
+  status: string;
+  defect_rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  projected_rate: number | null;
+  threshold: number;
+  units_shipped: number | null;
+  unit_days: number | null;
+  confirmed_defects: number | null;
+  pending: number | null;
+  no_trouble_found: number | null;
+}
+
+const severity: Record<string, Severity> = { confirmed_breach: 'critical', breach: 'high', watch: 'medium' };
+
+export const batchStatusRule: AlertRule = {
+  name: 'batch_status',
+  enabled: (s) => s.batch_status.enabled,
+  async evaluate({ conn, settings }) {
+    if (!(await modelExists(conn, 'batches'))) return undefined;
+    const batches = await queryRows<BatchRow>(conn, 'SELECT * FROM models.batches WHERE status IS NOT NULL ORDER BY batch_id');
+    const keys = (await modelExists(conn, 'stg_rma'))
+      ? await evidenceKeys(conn, 'SELECT batch_id AS subject_id, rma_key FROM models.stg_rma WHERE is_confirmed_defect AND batch_id IS NOT NULL', [], settings.evidence_keys)
+      : new Map();
+    return batches.map((b): Observation => ({
+      rule: 'batch_status',
+      subject_type: 'batch',
+      subject_id: b.batch_id,
+      severity: severity[b.status] ?? 'low',
+      metric: 'defect_rate',
+      value: b.defect_rate,
+      threshold: b.threshold,
+      direction: 'above',
+      firing: (settings.batch_status.statuses as string[]).includes(b.status),
+      evidence: {
+        sku: b.sku,
+        status: b.status,
+        defect_rate: b.defect_rate,
+        ci_low: b.ci_low,
+        ci_high: b.ci_high,
+        projected_rate: b.projected_rate,
+        threshold: b.threshold,
+        units_shipped: b.units_shipped,
+        unit_days: b.unit_days,
+        confirmed_defects: b.confirmed_defects,
+        pending: b.pending,
+        no_trouble_found: b.no_trouble_found,
+        ...(keys.get(b.batch_id) ?? { rma_keys: [], rma_count: 0 }),
+      },
+    }));
+  },
+};

@@ -1,0 +1,94 @@
+import { laneyPChart, pChart } from '../../../models/stats/index.js';
+import { queryRows } from '../../store.js';
+import type { AlertRule, Observation } from '../types.js';
+import { evidenceKeys, modelExists } from './support.js';
+
+/**
+ * SPC outlier: weekly warranty claims per SKU as a share of the units in the field and in warranty
+ * that week, on a Laney p′ chart (or a plain p chart). The latest complete week above its upper
+ * control limit opens an alert. Counting is SQL; the chart is the statistics core.
+ */
+
+interface WeekRow {
+  sku: string;
+  week: string;
+  claims: number;
+  in_field: number;
+}
+
+export const spcOutlierRule: AlertRule = {
+  name: 'spc_outlier',
+  enabled: (s) => s.spc_outlier.enabled,
+  async evaluate({ conn, settings }) {
+    if (!(await modelExists(conn, 'rpt_rma')) || !(await modelExists(conn, 'rpt_warranty_terms'))) return undefined;
+    const { weeks, min_units: minUnits, chart } = settings.spc_outlier;
+    const rows = await queryRows<WeekRow>(conn, `
+      WITH params AS (
+        -- The last complete ISO week ends on or before the analysis date.
+        SELECT (date_trunc('week', getvariable('as_of')::DATE + 1) - INTERVAL 7 DAY)::DATE AS last_week
+      ),
+      weeks AS (
+        SELECT unnest(generate_series(p.last_week - INTERVAL (7 * ($1 - 1)) DAY, p.last_week, INTERVAL 7 DAY))::DATE AS week
+        FROM params AS p
+      ),
+      in_field AS (
+        SELECT u.sku, w.week, count(*) AS in_field
+        FROM weeks AS w
+        JOIN units AS u ON u.shipped_at::DATE < w.week
+        JOIN models.rpt_warranty_terms AS t ON t.sku = u.sku
+        WHERE u.shipped_at + to_months(t.warranty_months) > w.week::TIMESTAMPTZ
+        GROUP BY ALL
+      ),
+      claims AS (
+        SELECT sku, date_trunc('week', opened_at)::DATE AS week, count(*) AS claims
+        FROM models.rpt_rma
+        WHERE warranty_claim AND return_reason = 'defective' AND sku IS NOT NULL
+        GROUP BY ALL
+      )
+      SELECT f.sku, f.week, coalesce(c.claims, 0) AS claims, f.in_field
+      FROM in_field AS f
+      LEFT JOIN claims AS c USING (sku, week)
+      WHERE f.in_field >= $2
+      ORDER BY f.sku, f.week`, [weeks, minUnits]);
+    const bySku = new Map<string, WeekRow[]>();
+    for (const r of rows) (bySku.get(r.sku) ?? bySku.set(r.sku, []).get(r.sku)!).push(r);
+    const lastWeek = rows.reduce((m, r) => (r.week > m ? r.week : m), '');
+    const keys = await evidenceKeys(conn, `
+      SELECT sku AS subject_id, rma_key FROM models.rpt_rma
+      WHERE warranty_claim AND return_reason = 'defective' AND date_trunc('week', opened_at)::DATE = CAST($1 AS DATE)`,
+      [lastWeek || '1970-01-05'], settings.evidence_keys);
+    const observations: Observation[] = [];
+    for (const [sku, series] of bySku) {
+      if (series.length < 4 || series[series.length - 1].week !== lastWeek) continue; // too short a chart to judge
+      const claims = series.map((s) => Math.min(s.claims, s.in_field));
+      const sizes = series.map((s) => s.in_field);
+      const points = chart === 'laney' ? laneyPChart(claims, sizes) : pChart(claims, sizes);
+      const last = points[points.length - 1];
+      const week = series[series.length - 1];
+      observations.push({
+        rule: 'spc_outlier',
+        subject_type: 'sku',
+        subject_id: sku,
+        severity: last.p > last.ucl * 1.5 ? 'high' : 'medium',
+        metric: 'weekly_claim_rate',
+        value: last.p,
+        threshold: last.ucl,
+        direction: 'above',
+        firing: last.p > last.ucl,
+        evidence: {
+          chart: chart === 'laney' ? 'laney_p_prime' : 'p',
+          week: week.week,
+          claims: week.claims,
+          units_in_field: week.in_field,
+          center: last.center,
+          lcl: last.lcl,
+          ucl: last.ucl,
+          sigma_z: 'sigmaZ' in last ? last.sigmaZ : null,
+          series: series.map((s, i) => ({ week: s.week, claims: s.claims, units_in_field: s.in_field, p: points[i].p, ucl: points[i].ucl })),
+          ...(keys.get(sku) ?? { rma_keys: [], rma_count: 0 }),
+        },
+      });
+    }
+    return observations;
+  },
+};

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { report } from '../../pipeline/report.js';
+import { insert, rmaLine, runModels, tempStore } from './helpers.js';
+
+type Row = Record<string, unknown>;
+
+describe('SLA in business time', () => {
+  it('does not count the weekend against response, inspection or resolution', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      await insert(store, 'rma', [
+        // Friday 16:00 → Monday 10:00: 66 h on the clock, 8 + 10 = 18 business hours.
+        rmaLine(1, { sku: 'A', opened_at: '2025-01-03T16:00:00Z', approved_at: '2025-01-06T10:00:00Z',
+          // received Friday 12:00, inspected Monday 11:00: 12 + 11 = 23 business hours.
+          received_at: '2025-01-10T12:00:00Z', inspected_at: '2025-01-13T11:00:00Z',
+          // resolved six weeks later at the same hour: exactly 30 working days.
+          resolved_at: '2025-02-14T16:00:00Z' }),
+        // Friday 09:00 → Tuesday 12:00: 15 + 24 + 12 = 51 business hours. Resolved Monday 2025-02-17 16:00:
+        // 30 working days to Friday 2025-02-14 09:00, then 15 h that Friday + 16 h on Monday = 31 h → 31.29 days.
+        rmaLine(2, { sku: 'A', opened_at: '2025-01-03T09:00:00Z', approved_at: '2025-01-07T12:00:00Z', resolved_at: '2025-02-17T16:00:00Z' }),
+        // Still open on Monday 2025-03-31: 21 working days (March 3 – March 31), not yet overdue; never approved.
+        rmaLine(3, { sku: 'A', opened_at: '2025-03-03T00:00:00Z' }),
+      ]);
+      await runModels(store, '2025-03-31', ['sla']);
+      const items = await store.all<Row>('SELECT * FROM models.sla_items ORDER BY rma_key');
+      expect(items.map((r) => [r.response_hours, r.response_met, r.inspection_hours, r.inspection_met, r.resolution_working_days, r.resolution_met, r.status])).toEqual([
+        [18, true, 23, true, 30, true, 'resolved_in_time'],
+        [51, false, null, null, 31.29, false, 'resolved_late'],
+        [null, false, null, null, null, null, 'open'],
+      ]);
+      expect(items[2]).toMatchObject({ open: true, age_working_days: 21 });
+
+      const jan = (await report(store, 'sla', { sku: 'A', from: '2025-01-01', to: '2025-01-31' }))[0];
+      expect(jan).toMatchObject({ month: '2025-01-01', rmas: 2, response_decided: 2, response_met_rate: 0.5, inspection_decided: 1, inspection_met_rate: 1, resolution_met_rate: 0.5, open: 0 });
+      const mar = (await report(store, 'sla', { sku: 'A', from: '2025-03-01' }))[0];
+      expect(mar).toMatchObject({ rmas: 1, open: 1, open_overdue: 0, resolution_decided: 0, resolution_met_rate: null, oldest_open_working_days: 21 });
+
+      // Two weeks later the same open line is past 30 working days: overdue, and the promise is broken.
+      await runModels(store, '2025-04-14', ['sla']);
+      expect(await store.one<Row>("SELECT status, resolution_met, age_working_days FROM models.sla_items WHERE rma_key = 't::R3:1'"))
+        .toEqual({ status: 'open_overdue', resolution_met: false, age_working_days: 31 });
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe('repeat returns', () => {
+  it('follows replacement chains, counts replacements against the limit, and restarts warranty for DOA only', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      await insert(store, 'warranty_policies', [
+        { sku: 'A', effective_from: '2020-01-01', warranty_months: 12, doa_days: 30, max_replacements: 1, restart_on_replacement: 'doa_only' },
+        { sku: 'B', effective_from: '2020-01-01', warranty_months: 12, doa_days: 30, max_replacements: 1, restart_on_replacement: 'always' },
+      ]);
+      await insert(store, 'units', [
+        { serial_number: 'X1', sku: 'A', shipped_at: '2025-01-01T00:00:00Z' },
+        { serial_number: 'Y1', sku: 'A', shipped_at: '2025-01-01T00:00:00Z' },
+        { serial_number: 'Z1', sku: 'B', shipped_at: '2025-01-01T00:00:00Z' },
+        { serial_number: 'W1', sku: 'A', shipped_at: '2025-01-01T00:00:00Z' },
+      ]);
+      const d = { return_reason: 'defective' };
+      await insert(store, 'rma', [
+        // X1 dead on arrival (day 9) → X2; X2 fails in June → X3 (a second replacement); X3 repaired in August.
+        rmaLine(1, { ...d, serial_number: 'X1', sku: 'A', opened_at: '2025-01-10T00:00:00Z', resolution: 'replace', replacement_serial: 'X2', resolved_at: '2025-01-12T00:00:00Z' }),
+        rmaLine(2, { ...d, serial_number: 'X2', sku: 'A', opened_at: '2025-06-01T00:00:00Z', resolution: 'replace', replacement_serial: 'X3', resolved_at: '2025-06-05T00:00:00Z' }),
+        rmaLine(3, { ...d, serial_number: 'X3', sku: 'A', opened_at: '2025-08-01T00:00:00Z', resolution: 'repair', resolved_at: '2025-08-03T00:00:00Z' }),
+        // Y1 replaced after the DOA window: its warranty does not restart.
+        rmaLine(4, { ...d, serial_number: 'Y1', sku: 'A', opened_at: '2025-03-01T00:00:00Z', resolution: 'replace', replacement_serial: 'Y2', resolved_at: '2025-03-03T00:00:00Z' }),
+        // Z1's brand restarts warranty on every replacement.
+        rmaLine(5, { ...d, serial_number: 'Z1', sku: 'B', opened_at: '2025-05-01T00:00:00Z', resolution: 'replace', replacement_serial: 'Z2', resolved_at: '2025-05-02T00:00:00Z' }),
+        // W1: one repair, not a repeat.
+        rmaLine(6, { ...d, serial_number: 'W1', sku: 'A', opened_at: '2025-05-01T00:00:00Z', resolution: 'repair', resolved_at: '2025-05-02T00:00:00Z' }),
+      ]);
+      await runModels(store, '2025-12-31', ['repeats']);
+      const rows = await store.all<Row>('SELECT * FROM models.repeats ORDER BY serial_number');
+      expect(rows.map((r) => [r.serial_number, r.chain_serials, r.returns, r.is_repeat, r.replacements, r.over_replacement_limit, r.doa_replacements, r.warranty_restarted_at, r.warranty_end, r.in_warranty])).toEqual([
+        ['X1', ['X1', 'X2', 'X3'], 3, true, 2, true, 1, '2025-01-12T00:00:00.000Z', '2026-01-12T00:00:00.000Z', true],
+        ['Y1', ['Y1'], 1, false, 1, false, 0, null, '2026-01-01T00:00:00.000Z', true],
+        ['Z1', ['Z1'], 1, false, 1, false, 0, '2025-05-02T00:00:00.000Z', '2026-05-02T00:00:00.000Z', true],
+      ]);
+      expect(rows[0].rma_keys).toEqual(['t::R1:1', 't::R2:1', 't::R3:1']);
+      expect((await report(store, 'repeats'))[0].serial_number).toBe('X1'); // most returns first
+    } finally {
+      await dispose();
+    }
+  });
+});
