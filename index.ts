@@ -22,3 +22,6 @@ export { buildApp, type AppOptions } from './api/app.js';
 /** createServer = serve(): builds the API app and listens (default 127.0.0.1:3000); returns { url, app, store, close }. */
 export { serve as createServer, serve, type ServeOptions, type RunningServer } from './api/serve.js';
 export { createApiKey, revokeApiKey, type CreatedKey, type Role } from './api/keys.js';
+export { dashboards, findDashboard, type Dashboard, type DashboardData } from './dashboards/registry.js';
+export { writeStaticBundle, type BundleInput, type BundleResult } from './dashboards/static-bundle.js';
+export { renderSvg, compileSpec } from './dashboards/render-svg.js';

@@ -65,17 +65,22 @@ export async function run(): Promise<void> {
     process.stdout.write(`baseline  SELECT batch_id, count(*) FROM rma GROUP BY ALL: ${fmt(baseMs)}\n`);
 
     const config = defaultConfig();
-    const full = await measured(() => build(store, { asOf, config }));
+    const phases: Record<string, number> = {};
+    const onPhase = (phase: string, ms: number): void => {
+      phases[phase] = ms;
+    };
+    const phaseText = (): string => Object.entries(phases).map(([p, ms]) => `${p} ${fmt(ms)}`).join(', ');
+    const full = await measured(() => build(store, { asOf, config, onPhase }));
     process.stdout.write(
       `full build (${full.result.models.length} models): ${fmt(full.ms)}, peak RSS ${full.peakRssMb.toFixed(0)} MB, ${(full.ms / baseMs).toFixed(1)}× baseline; target < 60 s at scale 1\n` +
-        `  slowest: ${slowest(full.result)}\n`,
+        `  phases: ${phaseText()}; slowest: ${slowest(full.result)}\n`,
     );
 
     await appendRmas(store, 10_000);
-    const again = await measured(() => build(store, { asOf, config }));
+    const again = await measured(() => build(store, { asOf, config, onPhase }));
     process.stdout.write(
       `rebuild after appending 10,000 RMAs: ${fmt(again.ms)}, peak RSS ${again.peakRssMb.toFixed(0)} MB, ${(again.ms / baseMs).toFixed(1)}× baseline, ${(again.ms / full.ms).toFixed(2)}× the first build\n` +
-        `  slowest: ${slowest(again.result)}\n`,
+        `  phases: ${phaseText()}; slowest: ${slowest(again.result)}\n`,
     );
     process.stdout.write(`process max RSS (including the fill): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; scale ${scale}\n`);
   } finally {

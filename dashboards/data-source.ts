@@ -30,3 +30,9 @@ export async function loadDashboardData(report: ReportFn, dashboards: readonly D
   for (const name of names) data[name] = await report(name);
   return data;
 }
+
+/** The alerts the banner shows (open and acknowledged); resolved history is never loaded. */
+export async function activeAlerts(listAlerts: ((store: Store, options: { state: string }) => Promise<readonly unknown[]>) | undefined, store: Store): Promise<unknown[]> {
+  if (!listAlerts) return [];
+  return [...(await listAlerts(store, { state: 'open' })), ...(await listAlerts(store, { state: 'acknowledged' }))];
+}

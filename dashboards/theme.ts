@@ -64,7 +64,7 @@ export const themeConfig: Config = {
     titleFontSize: 12,
     titleFontWeight: 'normal',
   },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', orient: 'right' },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', orient: 'right', labelLimit: 280 },
   title: { fontSize: 15, fontWeight: 'bold', color: colors.ink, anchor: 'start', subtitleColor: colors.muted, subtitleFontSize: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
 };

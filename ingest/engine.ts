@@ -305,7 +305,7 @@ async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, t
   const sourceName = sqlString(job.source ?? job.format.defaultSource ?? job.format.name);
   const started = new Date().toISOString();
   // A file already landed by an earlier run is not landed or quarantined twice: re-ingesting changes nothing.
-  const seen = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ingest_runs WHERE file_sha256 = ${sha} AND format = ${sqlString(job.format.name)} AND status = 'succeeded'`);
+  const seen = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ingest_runs WHERE file_sha256 = ${sha} AND format = ${sqlString(job.format.name)} AND source = ${sourceName} AND status = 'succeeded'`);
   const alreadyLanded = count(seen[0]?.n) > 0;
   if (!alreadyLanded) {
     await runWithProgress(conn, `INSERT INTO landing BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.format.name)} AS format, ${sha} AS file_sha256,

@@ -21,6 +21,16 @@ export function newRunId(now = new Date()): string {
  * cannot be read at all throws an RmaError (exit 2) naming it.
  */
 export async function ingest(store: Store, files: string[], options: IngestOptions = {}): Promise<IngestResult> {
+  // One ingest at a time per store: concurrent transactions upserting the same table would conflict.
+  const previous = running.get(store) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => ingestNow(store, files, options));
+  running.set(store, mine.catch(() => undefined));
+  return mine;
+}
+
+const running = new WeakMap<Store, Promise<unknown>>();
+
+async function ingestNow(store: Store, files: string[], options: IngestOptions): Promise<IngestResult> {
   const mapping: MappingFile | undefined = typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
   const formatName = options.format && options.format !== 'auto' ? options.format : mapping?.format;
   const named = formatName ? await getFormat(formatName) : undefined;
@@ -33,20 +43,49 @@ export async function ingest(store: Store, files: string[], options: IngestOptio
   }
   const runId = newRunId();
   const results: FileResult[] = [];
-  for (const [fileIndex, item] of plan.entries()) {
-    results.push(await ingestFile(store, {
-      path: item.path,
-      format: item.format,
-      scan: item.scan,
-      runId,
-      fileIndex,
-      source: options.source ?? mapping?.source,
-      company: options.company ?? mapping?.company,
-      mapping,
-      onProgress: options.onProgress,
-    }));
+  const restoreMemory = await capMemory(store);
+  try {
+    for (const [fileIndex, item] of plan.entries()) {
+      results.push(await ingestFile(store, {
+        path: item.path,
+        format: item.format,
+        scan: item.scan,
+        runId,
+        fileIndex,
+        source: options.source ?? mapping?.source,
+        company: options.company ?? mapping?.company,
+        mapping,
+        onProgress: options.onProgress,
+      }));
+    }
+  } finally {
+    await restoreMemory();
   }
   const totals = { rows_read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
   for (const r of results) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
   return { run_id: runId, files: results, totals };
+}
+
+/**
+ * Keep a bulk ingest's memory bounded (default 1 GB, RMA_INTEL_INGEST_MEMORY to change): DuckDB's default is
+ * 80 % of RAM, and staging a large file would otherwise sit in memory rather than spill to <db>.tmp.
+ * Lowers the limit only; restores the previous one afterwards.
+ */
+async function capMemory(store: Store): Promise<() => Promise<void>> {
+  const cap = process.env.RMA_INTEL_INGEST_MEMORY ?? '1GB';
+  const previous = (await store.one<{ setting: string }>("SELECT current_setting('memory_limit') AS setting"))?.setting;
+  if (!previous || parseSize(cap) >= parseSize(previous)) return async () => undefined;
+  await store.run(`SET memory_limit = '${cap.replaceAll("'", '')}'`);
+  return async () => {
+    await store.run(`SET memory_limit = '${previous.replaceAll("'", '')}'`).catch(() => undefined);
+  };
+}
+
+/** '1GB', '18.6 GiB', '512 MiB' → bytes. */
+function parseSize(text: string): number {
+  const m = /^([\d.]+)\s*([KMGT]?i?B)?$/i.exec(text.trim());
+  if (!m) return Number.POSITIVE_INFINITY;
+  const unit = (m[2] ?? 'B').toUpperCase();
+  const pow = { B: 0, KB: 1, KIB: 1, MB: 2, MIB: 2, GB: 3, GIB: 3, TB: 4, TIB: 4 }[unit] ?? 0;
+  return Number(m[1]) * (unit.includes('I') ? 1024 : 1000) ** pow;
 }

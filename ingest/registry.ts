@@ -18,8 +18,13 @@ async function loadPresets(): Promise<FormatDefinition[]> {
   const file = candidates.find((f) => existsSync(f));
   presets = [];
   if (file) {
-    const mod = (await import(pathToFileURL(file).href)) as { presets?: FormatDefinition[] };
-    presets = mod.presets ?? [];
+    try {
+      const mod = (await import(pathToFileURL(file).href)) as { presets?: FormatDefinition[] };
+      presets = mod.presets ?? [];
+    } catch (e) {
+      // A broken preset must not take the built-in formats down with it; say so loudly instead.
+      process.stderr.write(`rma-intel: presets not loaded (${file}): ${(e as Error).message}\n`);
+    }
   }
   return presets;
 }

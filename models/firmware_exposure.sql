@@ -37,20 +37,51 @@ installed AS (
   JOIN intervals AS v ON v.sku = i.sku AND v.taken_on = i.as_of
   WHERE i.active_units > 0
 ),
-group_intervals AS (
-  -- unit-days of every unit group inside every snapshot interval, by age band
-  SELECT
-    g.sku,
-    g.shipped_with,
-    g.batch_id,
-    v.taken_on,
-    b.age_band,
-    sum(g.units * greatest(
-      least(g.exposure_end, v.next_on, g.shipped_on + coalesce(b.hi, 1000000))
-      - greatest(v.taken_on, g.shipped_on + b.lo), 0)) AS unit_days
+snapshot_groups AS (
+  SELECT g.*, b.age_band, g.shipped_on + b.lo AS band_start, least(g.exposure_end, g.shipped_on + coalesce(b.hi, 1000000)) AS band_end
   FROM unit_groups AS g
-  JOIN intervals AS v ON v.sku = g.sku AND g.shipped_on < v.next_on AND g.exposure_end > v.taken_on
   CROSS JOIN models.age_bands AS b
+  WHERE g.sku IN (SELECT sku FROM intervals)
+),
+partitions AS (
+  SELECT sku, shipped_with, batch_id, age_band, min(band_start) AS first_day, max(band_end) AS last_day
+  FROM snapshot_groups
+  WHERE band_start < band_end
+  GROUP BY ALL
+),
+band_events AS (
+  -- units entering and leaving each age band, by day: a step function per (build shipped, batch, band)
+  SELECT sku, shipped_with, batch_id, age_band, band_start AS day, units AS delta
+  FROM snapshot_groups WHERE band_start < band_end
+  UNION ALL
+  SELECT sku, shipped_with, batch_id, age_band, band_end AS day, -units AS delta
+  FROM snapshot_groups WHERE band_start < band_end
+  UNION ALL
+  -- cut the steps at every snapshot, so each segment lies inside one snapshot interval
+  SELECT p.sku, p.shipped_with, p.batch_id, p.age_band, v.taken_on AS day, 0 AS delta
+  FROM partitions AS p
+  JOIN intervals AS v ON v.sku = p.sku AND v.taken_on > p.first_day AND v.taken_on < p.last_day
+),
+segments AS (
+  SELECT
+    sku, shipped_with, batch_id, age_band, day,
+    sum(delta) OVER w AS active,
+    lead(day) OVER w AS next_day
+  FROM (SELECT sku, shipped_with, batch_id, age_band, day, sum(delta) AS delta FROM band_events GROUP BY ALL)
+  WINDOW w AS (PARTITION BY sku, shipped_with, batch_id, age_band ORDER BY day)
+),
+group_intervals AS (
+  -- unit-days of the units shipped with each build, per batch and age band, inside each snapshot interval
+  SELECT
+    s.sku,
+    s.shipped_with,
+    s.batch_id,
+    v.taken_on,
+    s.age_band,
+    sum(s.active * (least(s.next_day, v.next_on) - s.day)) AS unit_days
+  FROM segments AS s
+  ASOF JOIN intervals AS v ON v.sku = s.sku AND s.day >= v.taken_on
+  WHERE s.active > 0 AND s.next_day IS NOT NULL AND s.day < v.next_on
   GROUP BY ALL
 ),
 base_mix AS (

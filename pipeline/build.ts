@@ -22,6 +22,8 @@ export interface BuildOptions {
   config?: RmaConfig;
   /** Progress per model (the CLI logs it to stderr). */
   onModel?: (run: ModelRun) => void;
+  /** Wall time of each phase ('models', 'alerts'), for benchmarks and logs. */
+  onPhase?: (phase: 'models' | 'alerts', ms: number) => void;
 }
 
 export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
@@ -51,6 +53,7 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   const asOf = options.asOf ?? todayUtc();
   const settings = options.config ?? loadConfig();
   const ctx: BuildContext = { asOf, store, config: toBuildConfig(settings) };
+  let started = performance.now();
   const models = await runModels(store, ctx, {
     onModel: options.onModel,
     variables: {
@@ -58,7 +61,12 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
       age_bands: settings.firmware.age_bands,
     },
   });
+  options.onPhase?.('models', performance.now() - started);
+  started = performance.now();
   const evaluateAlerts = await loadEvaluateAlerts();
-  const alerts = evaluateAlerts ? await evaluateAlerts(store, ctx) : { opened: 0, resolved: 0, open: 0 };
+  const evaluated = evaluateAlerts ? await evaluateAlerts(store, ctx) : { opened: 0, resolved: 0, open: 0 };
+  options.onPhase?.('alerts', performance.now() - started);
+  // exactly the CONTRACT §4 shape, whatever else the evaluation reports
+  const alerts = { opened: evaluated.opened, resolved: evaluated.resolved, open: evaluated.open };
   return { as_of: asOf, models, alerts };
 }

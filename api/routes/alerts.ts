@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RmaError } from '../../pipeline/errors.js';
 import { requireRole } from '../auth.js';
 import { pageQuery } from '../pagination.js';
 import { sendReportPage } from '../report-rows.js';
@@ -31,19 +30,15 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     '/api/alerts/:id/ack',
     {
       onRequest: requireRole('product', 'finance'),
-      schema: routeSchema({ summary: 'Acknowledge an alert', tags: ['alerts'], access: ['product', 'finance'], params: ackParams, body: ackBody, response: { 200: ackResult }, errors: [404, 503] }),
+      schema: routeSchema({ summary: 'Acknowledge an alert', tags: ['alerts'], access: ['product', 'finance'], params: ackParams, body: ackBody, response: { 200: ackResult }, errors: [404, 409, 503] }),
     },
     async (request) => {
       const { id } = request.params as z.infer<typeof ackParams>;
       const note = (request.body as { note?: string } | undefined)?.note;
       const { store, services, writes } = request.server.rma;
-      const list = need(services, 'listAlerts');
       const ack = need(services, 'acknowledgeAlert');
-      const all = await list(store, { state: 'all' });
-      const existing = all.find((a) => String(a.id) === id);
-      if (!existing) throw new RmaError('RMA_ERR_NOT_FOUND', `no alert with id '${id}'`, { id });
-      await writes.run(() => ack(store, typeof existing.id === 'number' ? existing.id : id, note));
-      const after = (await list(store, { state: 'all' })).find((a) => String(a.id) === id) ?? null;
+      // 404 for an unknown id, 409 for a resolved alert (pipeline/alerts).
+      const after = (await writes.run(() => ack(store, id, note))) as Record<string, unknown> | null;
       return { acknowledged: true, alert: after };
     },
   );

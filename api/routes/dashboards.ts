@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RmaError } from '../../pipeline/errors.js';
 import { alertBannerHtml } from '../../dashboards/alert-banner.js';
-import { dashboardReports, loadDashboardData } from '../../dashboards/data-source.js';
+import { activeAlerts, dashboardReports, loadDashboardData } from '../../dashboards/data-source.js';
 import { dashboardPage, drilldownFilters, drilldownPage, indexPage, serverLinks, type DrilldownFilters } from '../../dashboards/html.js';
 import { dashboardsFor, findDashboard, type Dashboard } from '../../dashboards/registry.js';
 import { clientFiles, readListed, vendorFiles } from '../../dashboards/vendor.js';
@@ -52,8 +52,7 @@ async function specOf(request: FastifyRequest, dashboard: Dashboard) {
 /** Open and acknowledged alerts for the banner; none when the alerts module is not part of this build. */
 async function bannerHtml(request: FastifyRequest): Promise<string> {
   const { store, services } = request.server.rma;
-  if (!services.listAlerts) return '';
-  return alertBannerHtml(await services.listAlerts(store, { state: 'all' }));
+  return alertBannerHtml(await activeAlerts(services.listAlerts, store));
 }
 
 function html(reply: FastifyReply, body: string, status = 200): FastifyReply {

@@ -94,6 +94,8 @@ export const alertRow = z.object({
   updated_at: text,
   resolved_at: text,
   evidence: z.unknown(),
+  ack_note: text,
+  acked_at: text,
 });
 export type AlertRow = z.infer<typeof alertRow>;
 

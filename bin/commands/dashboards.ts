@@ -4,7 +4,7 @@ import { RmaError } from '../../pipeline/errors.js';
 import { report } from '../../pipeline/report.js';
 import { openStore } from '../../pipeline/store.js';
 import { loadServices } from '../../api/services.js';
-import { dashboardReports, loadDashboardData } from '../../dashboards/data-source.js';
+import { activeAlerts, dashboardReports, loadDashboardData } from '../../dashboards/data-source.js';
 import { dashboards } from '../../dashboards/registry.js';
 import { writeStaticBundle } from '../../dashboards/static-bundle.js';
 
@@ -21,7 +21,7 @@ export const command: Command = {
       const data = await loadDashboardData(dashboardReports(store, report), dashboards);
       // Alerts come from the alerts module when this build has one; the bundle just has no banner otherwise.
       const { listAlerts } = await loadServices();
-      const alerts = listAlerts ? await listAlerts(store, { state: 'all' }) : [];
+      const alerts = await activeAlerts(listAlerts, store);
       const result = await writeStaticBundle(out, { data, alerts });
       for (const d of result.dashboards) for (const w of d.warnings) ctx.log(`${d.name}: vega-lite warning: ${w}`);
       ctx.print(

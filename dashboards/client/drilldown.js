@@ -27,11 +27,10 @@
     return td;
   }
 
-  /** /api/rmas answers a page: an array, or an object holding the rows and the next cursor. */
-  function pageOf(body) {
-    if (Array.isArray(body)) return { rows: body, next: null };
-    var rows = body.rows || body.items || body.data || [];
-    return { rows: rows, next: body.next_cursor || body.nextCursor || null };
+  /** /api/rmas answers a JSON array; the next page's cursor is in the X-Next-Cursor header. */
+  function pageOf(body, headers) {
+    var rows = Array.isArray(body) ? body : body.rows || body.items || [];
+    return { rows: rows, next: headers.get('x-next-cursor') || null };
   }
 
   function load(cursor) {
@@ -40,7 +39,7 @@
       var v = here.get(k);
       if (v) params.set(k, v);
     });
-    params.set('limit', '100');
+    params.set('limit', /^\d+$/.test(here.get('limit') || '') ? here.get('limit') : '100');
     if (cursor) params.set('cursor', cursor);
     status.textContent = 'Loading…';
     return fetch(api + '?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'application/json' } })
@@ -52,10 +51,9 @@
             throw new Error(response.status + ' ' + message);
           });
         }
-        return response.json();
+        return response.json().then(function (body) { return pageOf(body, response.headers); });
       })
-      .then(function (body) {
-        var page = pageOf(body);
+      .then(function (page) {
         var tbody = table.querySelector('tbody');
         page.rows.forEach(function (row) {
           var tr = document.createElement('tr');

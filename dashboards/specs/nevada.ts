@@ -9,10 +9,9 @@ import { header } from './base.js';
  */
 export function nevadaSpec(rows: readonly unknown[]): TopLevelSpec {
   const cells = checkRows('nevada', nevadaRow, rows)
-    .filter((r) => r.returns > 0)
     .map((r) => ({ sku: r.sku ?? null, ship_month: r.ship_month.slice(0, 7), return_month: r.return_month.slice(0, 7), units_shipped: r.units_shipped ?? null, returns: r.returns }));
   return {
-    ...header('Nevada chart', ['Returns by ship month (rows) and return month (columns); each row is one ship cohort.']),
+    ...header('Nevada chart', ['Returns by ship month (rows) and return month (columns); each row is one ship cohort, pale cells had none.']),
     data: { values: cells },
     width: { step: 26 },
     height: { step: 18 },
@@ -34,6 +33,8 @@ export function nevadaSpec(rows: readonly unknown[]): TopLevelSpec {
         },
       },
       {
+        // Zero cells stay as pale rects (they draw the triangle) but carry no label.
+        transform: [{ filter: { field: 'returns', gt: 0 } }],
         mark: { type: 'text', fontSize: 9 },
         encoding: { text: { aggregate: 'sum', field: 'returns', type: 'quantitative', format: formats.count } },
       },

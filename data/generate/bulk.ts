@@ -46,6 +46,8 @@ async function defineMacros(conn: DuckDBConnection, s: Shape): Promise<void> {
   const macros = [
     `u(i, tag) AS (hash(i, tag, ${s.seed}::BIGINT) % 1000000)::DOUBLE / 1000000.0`,
     `pick(list, i, tag) AS list[1 + floor(u(i, tag) * len(list))::INTEGER]`,
+    `pickU(list, x) AS list[1 + floor(x * len(list))::INTEGER]`,
+    `bits(h, k) AS ((h >> (16 * k)) & 65535)::DOUBLE / 65536.0`,
     `sku_name(k) AS CASE k WHEN 0 THEN 'TS-35' WHEN 1 THEN 'TM-19' ELSE printf('SKU-%02d', k + 1) END`,
     `batch_of(j) AS (j % ${s.batches})`,
     `sku_of_batch(b) AS (b % ${s.skus})`,
@@ -67,29 +69,73 @@ async function defineMacros(conn: DuckDBConnection, s: Shape): Promise<void> {
 function rmaSelect(n: number, s: Shape, codes: readonly string[]): string {
   const asOfTs = `DATE ${sqlString(s.asOf)}::TIMESTAMPTZ`;
   return `
-    WITH base AS (
+    WITH hashes AS (
+      -- A few 64-bit hashes per row, each split into four 16-bit uniforms: hashing is the main cost.
       SELECT
         i,
         (hash(i, 'unit', ${s.seed}::BIGINT) % ${s.units})::BIGINT AS j,
-        u(i, 'age') AS age_u,
-        u(i, 'kind') AS kind_u
+        hash(i, 0, ${s.seed}::BIGINT) AS h0,
+        hash(i, 1, ${s.seed}::BIGINT) AS h1,
+        hash(i, 2, ${s.seed}::BIGINT) AS h2,
+        hash(i, 3, ${s.seed}::BIGINT) AS h3,
+        hash(i, 4, ${s.seed}::BIGINT) AS h4,
+        hash(i, 5, ${s.seed}::BIGINT) AS h5,
+        hash(i, 6, ${s.seed}::BIGINT) AS h6,
+        hash(i, 7, ${s.seed}::BIGINT) AS h7
       FROM range(${n}) AS r(i)
-    ), timed AS (
+    ), base AS (
       SELECT
         *,
         shipped_of(j) AS shipped,
-        shipped_of(j) + to_seconds((age_u * (epoch(${asOfTs}) - epoch(shipped_of(j)) - 86400))::BIGINT) AS opened
+        u(i, 'age') AS age_u,
+        bits(h0, 0) AS r_reason,
+        bits(h0, 1) AS r_status,
+        bits(h0, 2) AS r_code,
+        bits(h0, 3) AS r_desc,
+        bits(h1, 0) AS r_chan2,
+        bits(h1, 1) AS r_outcome,
+        bits(h1, 2) AS r_resolution,
+        bits(h1, 3) AS r_warranty,
+        bits(h2, 0) AS r_kind,
+        bits(h2, 1) AS r_appr,
+        bits(h2, 2) AS r_recv,
+        bits(h2, 3) AS r_insp,
+        bits(h3, 0) AS r_resv,
+        bits(h3, 1) AS r_clos,
+        bits(h3, 2) AS r_cancel,
+        bits(h3, 3) AS r_nobatch,
+        bits(h4, 0) AS r_old,
+        bits(h4, 1) AS r_stated,
+        bits(h4, 2) AS r_ntf,
+        bits(h4, 3) AS r_cust,
+        bits(h5, 0) AS r_chan,
+        bits(h5, 1) AS r_repl,
+        bits(h5, 2) AS r_c1,
+        bits(h5, 3) AS r_c2,
+        bits(h6, 0) AS r_c3n,
+        bits(h6, 1) AS r_c3,
+        bits(h6, 2) AS r_xb,
+        bits(h6, 3) AS r_c5,
+        bits(h7, 0) AS r_c6,
+        bits(h7, 1) AS r_ded,
+        bits(h7, 2) AS r_rec,
+        bits(h7, 3) AS r_c8
+      FROM hashes
+    ), timed AS (
+      SELECT
+        *,
+        shipped + to_seconds((age_u * (epoch(${asOfTs}) - epoch(shipped) - 86400))::BIGINT) AS opened
       FROM base
     ), staged AS (
       -- Stage times accumulate so they stay in order: approve, receive, inspect, resolve, close.
       SELECT
         *,
-        opened + to_seconds((u(i, 'appr') * 172800)::BIGINT) AS approved,
-        opened + to_seconds((172800 + u(i, 'recv') * 1209600)::BIGINT) AS received,
-        opened + to_seconds((172800 + u(i, 'recv') * 1209600 + 3600 + u(i, 'insp') * 172800)::BIGINT) AS inspected,
-        opened + to_seconds((172800 + u(i, 'recv') * 1209600 + 3600 + u(i, 'insp') * 172800 + 86400 + u(i, 'resv') * 2592000)::BIGINT) AS resolved,
-        opened + to_seconds((172800 + u(i, 'recv') * 1209600 + 3600 + u(i, 'insp') * 172800 + 86400 + u(i, 'resv') * 2592000 + u(i, 'clos') * 345600)::BIGINT) AS closed,
-        CASE WHEN kind_u < 0.80 THEN 'defective' ELSE pick(${sqlList(returnReasons.filter((r) => r !== 'defective'))}, i, 'reason') END AS return_reason
+        opened + to_seconds((r_appr * 172800)::BIGINT) AS approved,
+        opened + to_seconds((172800 + r_recv * 1209600)::BIGINT) AS received,
+        opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800)::BIGINT) AS inspected,
+        opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800 + 86400 + r_resv * 2592000)::BIGINT) AS resolved,
+        opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800 + 86400 + r_resv * 2592000 + r_clos * 345600)::BIGINT) AS closed,
+        CASE WHEN r_kind < 0.80 THEN 'defective' ELSE pickU(${sqlList(returnReasons.filter((r) => r !== 'defective'))}, r_reason) END AS return_reason
       FROM timed
     )
     SELECT
@@ -104,42 +150,42 @@ function rmaSelect(n: number, s: Shape, codes: readonly string[]): string {
       CASE WHEN resolved < ${asOfTs} THEN resolved END AS resolved_at,
       CASE WHEN closed < ${asOfTs} THEN closed END AS closed_at,
       CASE
-        WHEN closed < ${asOfTs} THEN CASE WHEN u(i, 'cancel') < 0.03 THEN 'cancelled' ELSE 'closed' END
+        WHEN closed < ${asOfTs} THEN CASE WHEN r_cancel < 0.03 THEN 'cancelled' ELSE 'closed' END
         WHEN resolved < ${asOfTs} THEN 'execution'
         WHEN inspected < ${asOfTs} THEN 'decision'
         WHEN received < ${asOfTs} THEN 'triage'
         WHEN approved < ${asOfTs} THEN 'qualification'
         ELSE 'intake'
       END AS stage,
-      pick(['Open', 'Approved', 'Received', 'Inspected', 'Closed', 'In progress'], i, 'status') AS status_raw,
+      pickU(['Open', 'Approved', 'Received', 'Inspected', 'Closed', 'In progress'], r_status) AS status_raw,
       serial_name(j) AS serial_number,
       sku_name(sku_of_batch(batch_of(j))) AS sku,
-      CASE WHEN u(i, 'nobatch') < 0.05 THEN NULL ELSE batch_name(batch_of(j)) END AS batch_id,
-      version_name(least(${versionsPerSku - 1}, version_at(opened) - CASE WHEN u(i, 'old') < 0.3 THEN 1 ELSE 0 END)) AS firmware_version,
+      CASE WHEN r_nobatch < 0.05 THEN NULL ELSE batch_name(batch_of(j)) END AS batch_id,
+      version_name(least(${versionsPerSku - 1}, version_at(opened) - CASE WHEN r_old < 0.3 THEN 1 ELSE 0 END)) AS firmware_version,
       1 AS quantity,
       return_reason,
-      CASE WHEN return_reason = 'defective' AND u(i, 'stated') < 0.85 THEN pick(${sqlList(codes)}, i, 'code') END AS failure_code_stated,
-      CASE WHEN return_reason = 'defective' AND inspected < ${asOfTs} AND u(i, 'ntf') >= 0.2 THEN pick(${sqlList(codes)}, i, 'code') END AS failure_code_verified,
-      CASE WHEN return_reason = 'defective' THEN pick(${sqlList(codes)}, i, 'code') END AS failure_code_raw,
-      CASE WHEN u(i, 'desc') < 0.1 THEN NULL ELSE pick(['Unit does not work as expected', 'Customer reports a fault', 'Returned by dealer', 'See attached photos, please check'], i, 'desc') END AS description,
-      CASE WHEN u(i, 'cust') < 0.3 THEN NULL ELSE 'C-' || lpad((hash(j, 'cust', ${s.seed}::BIGINT) % 10000000)::VARCHAR, 8, '0') END AS customer_id,
-      CASE WHEN u(i, 'chan') < 0.6 THEN 'D-' || lpad((1 + hash(j, 'dealer', ${s.seed}::BIGINT) % 200)::VARCHAR, 3, '0') END AS dealer_id,
-      CASE WHEN u(i, 'chan') < 0.55 THEN 'dealer' WHEN u(i, 'chan') < 0.6 THEN 'distributor' ELSE pick(${sqlList(channels.filter((c) => c !== 'dealer' && c !== 'distributor'))}, i, 'chan2') END AS channel,
+      CASE WHEN return_reason = 'defective' AND r_stated < 0.85 THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_stated,
+      CASE WHEN return_reason = 'defective' AND inspected < ${asOfTs} AND r_ntf >= 0.2 THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_verified,
+      CASE WHEN return_reason = 'defective' THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_raw,
+      CASE WHEN r_desc < 0.1 THEN NULL ELSE pickU(['Unit does not work as expected', 'Customer reports a fault', 'Returned by dealer', 'See attached photos, please check'], r_desc) END AS description,
+      CASE WHEN r_cust < 0.3 THEN NULL ELSE 'C-' || lpad((hash(j, 'cust', ${s.seed}::BIGINT) % 10000000)::VARCHAR, 8, '0') END AS customer_id,
+      CASE WHEN r_chan < 0.6 THEN 'D-' || lpad((1 + hash(j, 'dealer', ${s.seed}::BIGINT) % 200)::VARCHAR, 3, '0') END AS dealer_id,
+      CASE WHEN r_chan < 0.55 THEN 'dealer' WHEN r_chan < 0.6 THEN 'distributor' ELSE pickU(${sqlList(channels.filter((c) => c !== 'dealer' && c !== 'distributor'))}, r_chan2) END AS channel,
       pick(${sqlList(countryList)}, j, 'country') AS country,
-      CASE WHEN inspected < ${asOfTs} AND return_reason = 'defective' THEN pick(${sqlList(inspectionOutcomes)}, i, 'outcome') WHEN return_reason <> 'defective' THEN 'not_inspected' END AS inspection_outcome,
-      CASE WHEN resolved < ${asOfTs} THEN pick(${sqlList(resolutions)}, i, 'resolution') END AS resolution,
-      CASE WHEN age_u * 730 < 30 THEN 'doa' ELSE pick(${sqlList(warrantyStatuses.filter((w) => w !== 'doa'))}, i, 'warranty') END AS warranty_status,
-      CASE WHEN u(i, 'repl') < 0.08 THEN 'R' || lpad((i + 1)::VARCHAR, 9, '0') END AS replacement_serial,
-      CASE WHEN resolved < ${asOfTs} THEN round(10 + u(i, 'c1') * 130, 2)::DECIMAL(14,2) END AS cost_labor,
-      CASE WHEN resolved < ${asOfTs} THEN round(u(i, 'c2') * 180, 2)::DECIMAL(14,2) END AS cost_parts,
-      CASE WHEN resolved < ${asOfTs} AND u(i, 'c3n') >= 0.02 THEN round(18 + u(i, 'c3') * 90, 2)::DECIMAL(14,2) END AS cost_shipping,
-      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN u(i, 'repl') < 0.08 THEN 900.00 ELSE 0 END::DECIMAL(14,2) END AS cost_replacement,
-      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN u(i, 'xb') < 0.2 THEN round(u(i, 'c5') * 150, 2) ELSE 0 END::DECIMAL(14,2) END AS cost_duties,
-      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN return_reason <> 'defective' THEN round(u(i, 'c6') * 1500, 2) ELSE 0 END::DECIMAL(14,2) END AS credit_amount,
-      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN age_u * 730 >= 30 AND u(i, 'ded') < 0.5 THEN 45 ELSE 0 END::DECIMAL(14,2) END AS deductible_collected,
-      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN u(i, 'rec') < 0.05 THEN round(u(i, 'c8') * 100, 2) ELSE 0 END::DECIMAL(14,2) END AS supplier_recovery,
+      CASE WHEN inspected < ${asOfTs} AND return_reason = 'defective' THEN pickU(${sqlList(inspectionOutcomes)}, r_outcome) WHEN return_reason <> 'defective' THEN 'not_inspected' END AS inspection_outcome,
+      CASE WHEN resolved < ${asOfTs} THEN pickU(${sqlList(resolutions)}, r_resolution) END AS resolution,
+      CASE WHEN age_u * 730 < 30 THEN 'doa' ELSE pickU(${sqlList(warrantyStatuses.filter((w) => w !== 'doa'))}, r_warranty) END AS warranty_status,
+      CASE WHEN r_repl < 0.08 THEN 'R' || lpad((i + 1)::VARCHAR, 9, '0') END AS replacement_serial,
+      CASE WHEN resolved < ${asOfTs} THEN round(10 + r_c1 * 130, 2)::DECIMAL(14,2) END AS cost_labor,
+      CASE WHEN resolved < ${asOfTs} THEN round(r_c2 * 180, 2)::DECIMAL(14,2) END AS cost_parts,
+      CASE WHEN resolved < ${asOfTs} AND r_c3n >= 0.02 THEN round(18 + r_c3 * 90, 2)::DECIMAL(14,2) END AS cost_shipping,
+      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN r_repl < 0.08 THEN 900.00 ELSE 0 END::DECIMAL(14,2) END AS cost_replacement,
+      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN r_xb < 0.2 THEN round(r_c5 * 150, 2) ELSE 0 END::DECIMAL(14,2) END AS cost_duties,
+      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN return_reason <> 'defective' THEN round(r_c6 * 1500, 2) ELSE 0 END::DECIMAL(14,2) END AS credit_amount,
+      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN age_u * 730 >= 30 AND r_ded < 0.5 THEN 45 ELSE 0 END::DECIMAL(14,2) END AS deductible_collected,
+      CASE WHEN resolved < ${asOfTs} THEN CASE WHEN r_rec < 0.05 THEN round(r_c8 * 100, 2) ELSE 0 END::DECIMAL(14,2) END AS supplier_recovery,
       'USD' AS currency,
-      u(i, 'xb') < 0.2 AS cross_border
+      r_xb < 0.2 AS cross_border
     FROM staged`;
 }
 

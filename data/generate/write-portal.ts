@@ -1,13 +1,13 @@
 /**
  * The dealer portal's RMAs as canonical-json (NDJSON), as of the analysis date. The portal never sees
  * costs (they stay NULL, to be estimated from cost rates), some descriptions carry the portal's HTML,
- * a few dealers filed an RMA the ERP also has (cross-source duplicates), and a few lines are dirty.
+ * a few dealers filed an RMA the ERP also has, hours later (cross-source duplicates), and a few lines are dirty.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rmaTable } from '../../pipeline/schema/tables.js';
 import type { DirtyRow, DuplicateRow, EmitResult, Emitter } from './emitter.js';
-import { canonicalJson, fileColumns } from './format.js';
+import { canonicalJson, fileColumns, isoSeconds } from './format.js';
 import { batchIdOf, planted, rmaSources } from './scenario.js';
 import { snapshotRma, type RmaRow } from './snapshot.js';
 import type { Rma, World } from './world.js';
@@ -53,8 +53,10 @@ export const portalEmitter: Emitter = {
     const records = portal.map((r, i) => portalRecord(snapshotRma(r, world.horizon), i % 5 === 0));
     let seq = portal.length;
     const duplicateKeys = new Map<Record<string, unknown>, string>();
-    for (const r of crossSourcePicks(world)) {
+    for (const [k, r] of crossSourcePicks(world).entries()) {
       const record = portalRecord(snapshotRma(r, world.horizon), false);
+      // The dealer files on the portal a few hours after the ERP case was opened.
+      record.opened_at = isoSeconds(r.opened_at + (1 + (k % 12)) * 37 * 60_000);
       record.source = rmaSources.portal;
       record.rma_number = `DP-${String(++seq).padStart(6, '0')}`;
       duplicateKeys.set(record, `${r.source}:${r.company}:${r.rma_number}:${r.line}`);

@@ -38,7 +38,8 @@ export async function mapFile(conn: DuckDBConnection, file: string, mapping: Map
 /** Canonical text of a typed value, as canonical-csv reads it (ISO-8601 UTC timestamps, '.' decimals). */
 function canonicalText(name: string, duckType: string): string {
   const c = ident(name);
-  if (duckType === 'TIMESTAMPTZ') return `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')`;
+  // make_timestamp(epoch_us(...)) is UTC by arithmetic, without an ICU time-zone conversion per value.
+  if (duckType === 'TIMESTAMPTZ') return `strftime(make_timestamp(epoch_us(${c})), '%Y-%m-%dT%H:%M:%S.%fZ')`;
   if (duckType === 'BOOLEAN') return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' END`;
   return `CAST(${c} AS VARCHAR)`;
 }

@@ -116,7 +116,8 @@ function numericDate(x: string, order: DateOrder): string {
 const hasOffset = (x: string): string => `regexp_matches(${x}, '(Z|[+-]\\d{2}(:?\\d{2})?)$')`;
 
 /** Naive local time in a zone → TIMESTAMPTZ. */
-const inZone = (naive: string, zone: string): string => (zone === 'UTC' ? `(${naive})::TIMESTAMPTZ` : `timezone(${lit(zone)}, ${naive})`);
+// UTC by arithmetic on microseconds: a cast through ICU costs twice as much per value.
+const inZone = (naive: string, zone: string): string => (zone === 'UTC' ? `make_timestamptz(epoch_us(${naive}))` : `timezone(${lit(zone)}, ${naive})`);
 
 export interface TimestampOptions {
   format: string;

@@ -150,11 +150,42 @@ describe('after POST /api/build', () => {
     expect((await get('/api/batches/NOPE', w.keys.viewer)).statusCode).toBe(404);
   });
 
+  test('GET /api/firmware and the gate answer after a build; the gate is for product keys', async () => {
+    const cells = await get('/api/firmware?limit=1000', w.keys.viewer);
+    expect(cells.statusCode, cells.body).toBe(200);
+    const g = await get('/api/firmware/gate?candidate=2.4.1&baseline=2.3.0&sku=SKU-1', w.keys.product);
+    expect(g.statusCode, g.body).toBe(200);
+    expect(['go', 'hold', 'insufficient_evidence']).toContain(g.json().verdict);
+    expect(g.json()).toMatchObject({ candidate: '2.4.1', baseline: '2.3.0', sku: 'SKU-1', candidate_stats: { returns: expect.any(Number) } });
+    expect((await get('/api/firmware/gate?candidate=2.4.1', w.keys.viewer)).statusCode).toBe(403);
+  });
+
   test('reports: money columns hidden from viewers, finance-only reports refused', async () => {
     expect((await get('/api/reports/reserve', w.keys.viewer)).statusCode).toBe(403);
     const bad = await get('/api/reports/pareto?batch_id=B1', w.keys.viewer);
     expect([200, 400]).toContain(bad.statusCode);
     const unknown = await get('/api/reports/secrets', w.keys.viewer);
     expect(unknown.statusCode).toBe(400);
+  });
+});
+
+describe('alerts', () => {
+  test('list by state, acknowledge with a note (product), 404 for an unknown id, 409 once resolved', async () => {
+    await w.store.run(`INSERT INTO alerts (id, rule, subject_type, subject_id, state, severity, metric, value, threshold, opened_at, updated_at, evidence)
+      VALUES ('a1', 'batch_status', 'batch', 'B1', 'open', 'high', 'defect_rate', 0.05, 0.02, TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00', '{"rma_keys":["k1"]}'),
+             ('a2', 'batch_status', 'batch', 'B2', 'resolved', 'low', 'defect_rate', 0.01, 0.02, TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-01-01 00:00:00+00', '{}')`);
+    // The build above may have opened real alerts too: look at ours.
+    const ours = (rows: { id: string }[]) => rows.filter((a) => a.id === 'a1' || a.id === 'a2');
+    const open = ours((await get('/api/alerts?limit=1000', w.keys.viewer)).json()) as { id: string; evidence: unknown }[];
+    expect(open.map((a) => a.id)).toEqual(['a1']);
+    expect(open[0].evidence).toEqual({ rma_keys: ['k1'] });
+    expect(ours((await get('/api/alerts?state=all&limit=1000', w.keys.viewer)).json())).toHaveLength(2);
+    const ack = await w.app.inject({ method: 'POST', url: '/api/alerts/a1/ack', headers: bearer(w.keys.product), payload: { note: 'sealing team on it' } });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(ack.json()).toMatchObject({ acknowledged: true, alert: { id: 'a1', state: 'acknowledged', ack_note: 'sealing team on it' } });
+    expect(ours((await get('/api/alerts?state=acknowledged&limit=1000', w.keys.viewer)).json()).map((a) => a.id)).toEqual(['a1']);
+    expect((await w.app.inject({ method: 'POST', url: '/api/alerts/nope/ack', headers: bearer(w.keys.finance), payload: {} })).statusCode).toBe(404);
+    expect((await w.app.inject({ method: 'POST', url: '/api/alerts/a2/ack', headers: bearer(w.keys.admin), payload: {} })).statusCode).toBe(409);
+    expect((await get('/api/alerts?state=bogus', w.keys.viewer)).statusCode).toBe(400);
   });
 });

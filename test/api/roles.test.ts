@@ -164,6 +164,12 @@ describe('browser sessions', () => {
     // A cookie alone never authorises a write (no cross-site request forgery even if SameSite fails).
     const write = await w.app.inject({ method: 'POST', url: '/api/alerts/1/ack', headers: { cookie }, payload: {} });
     expect(write.statusCode).toBe(401);
+    const page = await w.app.inject('/dashboards/');
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/login?next=%2Fdashboards%2F');
+    const withCookie = await w.app.inject({ url: '/dashboards/', headers: { cookie } });
+    expect(withCookie.statusCode).toBe(200);
+    expect(withCookie.headers['content-type']).toMatch(/^text\/html/);
     const evil = await w.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ key: w.keys.viewer, next: '//evil.example/' }).toString() });
     expect(evil.headers.location).toBe('/dashboards/');
   });

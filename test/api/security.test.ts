@@ -82,6 +82,24 @@ describe('signed portal intake', () => {
   });
 });
 
+describe('uploads', () => {
+  test('a multipart upload is ingested like the CLI would, answering with the client file name', async () => {
+    const csv = 'source,rma_number,opened_at,sku,return_reason\nupload,U-1,2026-02-01T10:00:00Z,SKU-1,defective\nupload,U-2,not a date,SKU-1,defective\n';
+    const form = new FormData();
+    form.append('format', 'canonical-csv');
+    form.append('file', new Blob([csv], { type: 'text/csv' }), '../../etc/rmas.csv');
+    const req = new Request('http://x/api/ingest', { method: 'POST', body: form });
+    const r = await w.app.inject({ method: 'POST', url: '/api/ingest', payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')!, ...bearer(w.keys.ingest) } });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    expect(body.files).toEqual([expect.objectContaining({ path: 'rmas.csv', format: 'canonical-csv', rows_read: 2 })]);
+    expect(body.totals).toMatchObject({ rows_read: 2, inserted: 1, quarantined: 1 });
+    const q = await w.app.inject({ url: `/api/quarantine?run=${body.run_id}`, headers: bearer(w.keys.ingest) });
+    expect(q.json()).toHaveLength(1);
+    expect(JSON.stringify(q.json()[0].reasons)).toContain('opened_at');
+  });
+});
+
 describe('body size limits', () => {
   test('an oversized JSON body is a 413 in the error shape', async () => {
     const big = JSON.stringify({ role: 'viewer', name: 'x'.repeat(70 * 1024) });

@@ -8,7 +8,9 @@ import { createApiKey } from '../../api/keys.js';
 import { openStore, serverMarkerPath } from '../../pipeline/store.js';
 
 const cli = resolve('dist/bin/rma-intel.js');
-const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+// Each CLI start loads the whole package: on a busy 2-core machine that takes seconds.
+const slow = 240_000;
 
 let dir: string;
 let db: string;
@@ -36,7 +38,7 @@ describe('keys command', () => {
     const revoked = run(['keys', 'revoke', 'ops', '--db', db, '--json']);
     expect(revoked.status).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ name: 'ops', revoked_at: expect.any(String) });
-  });
+  }, slow);
 });
 
 describe('the server owns the database', () => {
@@ -70,7 +72,7 @@ describe('the server owns the database', () => {
     expect(JSON.parse(r.stdout).error.code, r.stderr).toBe('RMA_ERR_DB_LOCKED');
     expect(r.stderr).toContain(server.url);
     expect(r.stderr).toContain('rma-intel server');
-  });
+  }, slow);
 
   test('the same work goes through the API instead', async () => {
     const r = await fetch(`${server.url}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'viewer', name: 'via-api' }) });
@@ -100,5 +102,28 @@ describe('rma-intel serve', () => {
     expect(await exited).toBe(0);
     expect(existsSync(serverMarkerPath(db2))).toBe(false);
     expect(run(['keys', 'list', '--db', db2, '--json']).status).toBe(0);
-  });
+  }, slow);
+});
+
+describe('scheduled builds', () => {
+  test('serve --build-every rebuilds inside the server, in its write queue', async () => {
+    const db3 = join(dir, 'scheduled.duckdb');
+    const store = await openStore(db3);
+    const key = (await createApiKey(store, { role: 'viewer', name: 'v' })).key;
+    const logs: string[] = [];
+    // 0.01 minutes = 600 ms: the command line takes whole minutes, the library any positive number.
+    const server = await serve({ store, port: 0, rateLimit: false, buildEveryMinutes: 0.01, log: (m) => logs.push(m) });
+    try {
+      const before = await fetch(`${server.url}/api/reports/batches`, { headers: { authorization: `Bearer ${key}` } });
+      expect(before.status).toBe(404);
+      const deadline = Date.now() + 60_000;
+      while (!logs.some((l) => l.startsWith('scheduled build')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(logs.find((l) => l.startsWith('scheduled build'))).toMatch(/^scheduled build as of \d{4}-\d{2}-\d{2}: \d+ models/);
+      const after = await fetch(`${server.url}/api/reports/batches`, { headers: { authorization: `Bearer ${key}` } });
+      expect(after.status).toBe(200);
+    } finally {
+      await server.close();
+      await store.close();
+    }
+  }, slow);
 });

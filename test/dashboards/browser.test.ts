@@ -118,6 +118,20 @@ describe.skipIf(!available && process.env.CI !== 'true')('dashboards in headless
     const shown = await rows.evaluateAll((trs, col) => trs.map((tr) => tr.children[col].textContent), batchColumn);
     expect(new Set(shown)).toEqual(new Set([batchId]));
     await page.screenshot({ path: join(screenshots, 'drilldown-batch.png'), fullPage: true });
+
+    // Paging: with 20 a page, "More" follows X-Next-Cursor until every RMA of the batch is listed once.
+    await page.goto(`${base}/dashboards/rmas?batch_id=${encodeURIComponent(batchId)}&limit=20`);
+    await page.waitForSelector('body[data-rendered="true"]');
+    for (let pages = 1; await page.locator('#rmas-more').isVisible(); pages++) {
+      expect(pages).toBeLessThan(20);
+      const before = await rows.count();
+      await page.click('#rmas-more');
+      await page.waitForFunction((count) => document.querySelectorAll('#rmas tbody tr').length > count, before);
+    }
+    expect(await rows.count()).toBe(n);
+    const keys = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-rma-key')));
+    expect(new Set(keys).size).toBe(n);
+    expect(await page.locator('#rmas-status').textContent()).toBe(`${n} RMAs`);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -97,6 +97,16 @@ describe('ingest canonical-csv', () => {
   });
 });
 
+describe('ingest calls on one store', () => {
+  it('run one after another when called concurrently (no transaction conflicts), each with its own run id', async () => {
+    const [a, b] = await Promise.all([ingest(store, [fixture('basic.csv')]), ingest(store, [fixture('basic-v2.csv')])]);
+    expect(a.run_id).not.toBe(b.run_id);
+    expect(a.totals.inserted).toBe(4);
+    expect(b.totals).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 });
+    expect(await count(store, 'SELECT count(*) AS n FROM ingest_runs')).toBe(2);
+  });
+});
+
 describe('ingest canonical-json and detection', () => {
   it('reads a JSON array and the same records as NDJSON (identical, so unchanged the second time)', async () => {
     const a = await ingest(store, [fixture('records.json')]);

@@ -92,4 +92,15 @@ describe('mapping files', () => {
     const wrong = parseMapping({ columns: { rma_number: 'ID number', opened_at: 'opened', sku: 'Article' } });
     await expect(loadMapped(store, file, wrong, 'x')).rejects.toThrow(/bad\.csv: mapped columns not in the file: rma_number ← ID number; sku ← Article/);
   });
+
+  test('a file that shows both day-first and month-first dates is inconsistent: those dates are quarantined, never guessed', async () => {
+    const file = write('mixed.csv', 'id,opened\nM1,25/03/2025\nM2,03/25/2025\nM3,2025-03-01\n');
+    const m = parseMapping({ columns: { rma_number: 'id', opened_at: 'opened' } });
+    const r = await loadMapped(store, file, m, 'x');
+    expect(r.problems.map((p) => [p.row, p.problems[0].problem])).toEqual([
+      [1, expect.stringMatching(/inconsistent date order in this file \(1 values only valid day-first, 1 only month-first\)/)],
+      [2, expect.stringMatching(/inconsistent date order/)],
+    ]);
+    expect(await rmaRows(store, 'x', ['rma_number'])).toEqual([{ rma_number: 'M3' }]);
+  });
 });

@@ -36,15 +36,14 @@ describe('rma-intel report and alerts', () => {
 
   it('prints a report as JSON with filters', () => {
     const r = run(['report', 'reserve', '--sku', 'A', '--from', '2025-02-01', '--db', db, '--json']);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows.map((x: { month: string; balance: number }) => [x.month, x.balance])).toEqual([['2025-02-01', 300], ['2025-03-01', 100]]);
   });
 
   it('writes CSV with formula-looking cells neutralised', () => {
     const r = run(['report', 'reserve', '--db', db, '--csv', '--to', '2025-01-31']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
     expect(lines[0].startsWith('month,sku,units_shipped,accrual,cost_paid,cumulative_accrual,cumulative_cost,balance,burn_ratio,forecast_liability,forecast_low,forecast_high,runway_months,currency')).toBe(true);
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(["2025-01-01,'=B,5,500", '2025-01-01,A,5,500']);
@@ -52,14 +51,15 @@ describe('rma-intel report and alerts', () => {
 
   it('writes Arrow IPC and Parquet files', async () => {
     const arrow = join(dir, 'reserve.arrow');
-    expect(run(['report', 'reserve', '--db', db, '--arrow', arrow]).status).toBe(0);
+    const written = run(['report', 'reserve', '--db', db, '--arrow', arrow]);
+    expect(written.status, written.stderr).toBe(0);
     const table = tableFromIPC(readFileSync(arrow));
     expect(table.numRows).toBe(6);
     expect(table.getChild('balance')!.toArray()[5]).toBe(100);
 
     const parquet = join(dir, 'reserve.parquet');
     const r = run(['report', 'reserve', '--sku', 'A', '--db', db, '--parquet', parquet]);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('wrote 3 rows');
     const reader = await openStore(':memory:');
     try {
@@ -82,12 +82,12 @@ describe('rma-intel report and alerts', () => {
 
   it('lists alerts and acknowledges one', () => {
     const list = run(['alerts', '--db', db, '--json']);
-    expect(list.status).toBe(0);
+    expect(list.status, list.stderr).toBe(0);
     const alerts = JSON.parse(list.stdout) as { id: string; rule: string; subject_id: string; state: string }[];
     // A: balance 100 burning 400 / 3 a month; =B: 500 and no burn (no runway to judge).
     expect(alerts.map((a) => [a.rule, a.subject_id, a.state])).toEqual([['reserve_runway', 'A', 'open']]);
     const ack = run(['alerts', 'ack', alerts[0].id, '--note', 'plan raised', '--db', db, '--json']);
-    expect(ack.status).toBe(0);
+    expect(ack.status, ack.stderr).toBe(0);
     expect(JSON.parse(ack.stdout)).toMatchObject({ id: alerts[0].id, state: 'acknowledged', ack_note: 'plan raised' });
     expect(JSON.parse(run(['alerts', '--db', db, '--json']).stdout)).toEqual([]);
     expect(JSON.parse(run(['alerts', '--state', 'all', '--db', db, '--json']).stdout)).toHaveLength(1);
