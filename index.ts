@@ -25,3 +25,8 @@ export { createApiKey, revokeApiKey, type CreatedKey, type Role } from './api/ke
 export { dashboards, findDashboard, type Dashboard, type DashboardData } from './dashboards/registry.js';
 export { writeStaticBundle, type BundleInput, type BundleResult } from './dashboards/static-bundle.js';
 export { renderSvg, compileSpec } from './dashboards/render-svg.js';
+export {
+  generateDemoWorld, defaultEmitters, defaultDemoSeed, simulateWorld, fillBulkStore, writeBulkCanonicalCsv,
+  type GenerateOptions, type GeneratedDemo, type GroundTruth, type Emitter, type EmitResult, type EmittedFile, type RmaRoute, type BulkStoreCounts,
+} from './data/generate/index.js';
+export { loadTaxonomy, defaultTaxonomyPath, type FailureCode } from './data/generate/taxonomy.js';

@@ -56,11 +56,24 @@ export function pageOf<T extends Record<string, unknown>>(rows: T[], keyColumns:
     }
     return 0;
   };
-  const sorted = [...rows].sort((a, b) => cmp(a, keyColumns.map((k) => (b[k] ?? null) as string | number | null)));
-  const rest = after ? sorted.filter((r) => cmp(r, after) > 0) : sorted;
-  const page = rest.slice(0, limit);
+  const keyOf = (r: T): CursorKey => keyColumns.map((k) => (r[k] ?? null) as string | number | null);
+  // Reports usually arrive in key order already: sort (a copy) only when they do not.
+  let ordered = true;
+  for (let i = 1; i < rows.length && ordered; i++) ordered = cmp(rows[i], keyOf(rows[i - 1])) > 0;
+  const sorted = ordered ? rows : [...rows].sort((a, b) => cmp(a, keyOf(b)));
+  // First row after the cursor, by binary search.
+  let lo = 0;
+  if (after) {
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(sorted[mid], after) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+  }
+  const page = sorted.slice(lo, lo + limit);
   const last = page[page.length - 1];
-  return { rows: page, next: rest.length > limit && last ? encodeCursor(keyColumns.map((k) => (last[k] ?? null) as string | number | null)) : undefined };
+  return { rows: page, next: sorted.length > lo + limit && last ? encodeCursor(keyOf(last)) : undefined };
 }
 
 /** X-Next-Cursor and Link rel="next" headers for the following page. */

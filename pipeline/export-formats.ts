@@ -1,4 +1,4 @@
-import { Bool, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Bool, Float64, Int32, Table, Utf8, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
 
 /**
  * Encoders for tabular answers: CSV (safe to open in a spreadsheet) and Arrow IPC streams. Used by the
@@ -54,6 +54,56 @@ function kindOf(values: readonly unknown[]): ArrowKind {
 const textOf = (v: unknown): string | null =>
   v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
+/** Arrow validity bitmap (bit set = value present) and the null count. */
+function validity(values: readonly unknown[]): { bitmap: Uint8Array; nullCount: number } {
+  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+  let nullCount = 0;
+  values.forEach((v, i) => {
+    if (v === null || v === undefined) nullCount++;
+    else bitmap[i >> 3] |= 1 << (i & 7);
+  });
+  return { bitmap, nullCount };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One column as an Arrow vector, its buffers written directly (the generic builders are several
+ * times slower on report-sized answers; see bench/export-formats.bench.ts).
+ */
+function columnVector(values: readonly unknown[]): Vector {
+  const length = values.length;
+  const { bitmap: nullBitmap, nullCount } = validity(values);
+  switch (kindOf(values)) {
+    case 'int':
+      return makeVector(makeData({ type: new Int32(), length, nullCount, nullBitmap, data: Int32Array.from(values, (v) => (typeof v === 'number' ? v : 0)) }));
+    case 'float':
+      return makeVector(makeData({ type: new Float64(), length, nullCount, nullBitmap, data: Float64Array.from(values, (v) => (typeof v === 'number' ? v : 0)) }));
+    case 'bool': {
+      const data = new Uint8Array(Math.ceil(length / 8));
+      values.forEach((v, i) => {
+        if (v === true) data[i >> 3] |= 1 << (i & 7);
+      });
+      return makeVector(makeData({ type: new Bool(), length, nullCount, nullBitmap, data }));
+    }
+    default: {
+      const encoded = values.map((v) => {
+        const text = textOf(v);
+        return text === null ? undefined : encoder.encode(text);
+      });
+      const valueOffsets = new Int32Array(length + 1);
+      let total = 0;
+      encoded.forEach((bytes, i) => {
+        total += bytes?.length ?? 0;
+        valueOffsets[i + 1] = total;
+      });
+      const data = new Uint8Array(total);
+      encoded.forEach((bytes, i) => bytes && data.set(bytes, valueOffsets[i]));
+      return makeVector(makeData({ type: new Utf8(), length, nullCount, nullBitmap, valueOffsets, data }));
+    }
+  }
+}
+
 /**
  * An Arrow IPC stream of the rows, typed per column: integers Int32, other numbers Float64, booleans
  * Bool, everything else UTF-8 (dates as ISO text, lists and objects as JSON text). Built column by
@@ -61,29 +111,6 @@ const textOf = (v: unknown): string | null =>
  */
 export function toArrowIpc(rows: readonly TabularRow[], columns: readonly string[] = columnsOf(rows)): Uint8Array {
   const vectors: Record<string, Vector> = {};
-  for (const c of columns) {
-    const values = rows.map((r) => r[c]);
-    const kind = kindOf(values);
-    let type: DataType;
-    let data: unknown[];
-    switch (kind) {
-      case 'int':
-        type = new Int32();
-        data = values.map((v) => (v === undefined ? null : v));
-        break;
-      case 'float':
-        type = new Float64();
-        data = values.map((v) => (v === undefined ? null : v));
-        break;
-      case 'bool':
-        type = new Bool();
-        data = values.map((v) => (v === undefined ? null : v));
-        break;
-      default:
-        type = new Utf8();
-        data = values.map(textOf);
-    }
-    vectors[c] = vectorFromArray(data, type);
-  }
+  for (const c of columns) vectors[c] = columnVector(rows.map((r) => r[c]));
   return tableToIPC(new Table(vectors), 'stream');
 }

@@ -50,7 +50,21 @@ export function batchQualitySpec(rows: readonly unknown[], options: BatchQuality
     ...header('Batch quality', ['Confirmed defect rate per batch with its 95% Wilson interval; ◇ projected in-warranty rate; red line: threshold.', 'Click a batch to see its RMAs.']),
     width: { step: 22 },
     height: 320,
+    // Threshold first: drawn beneath the batches, so its label never takes a click meant for a batch.
     layer: [
+      {
+        data: { values: thresholds },
+        layer: [
+          {
+            mark: { type: 'rule', color: colors.threshold, strokeWidth: 1.5, strokeDash: [6, 3] },
+            encoding: { y: { field: 'threshold', type: 'quantitative' } },
+          },
+          {
+            mark: { type: 'text', align: 'left', dx: 4, dy: -7, x: 0, color: colors.threshold, fontSize: 11 },
+            encoding: { y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
+          },
+        ],
+      },
       {
         data: { values: batches },
         layer: [
@@ -80,19 +94,6 @@ export function batchQualitySpec(rows: readonly unknown[], options: BatchQuality
               y: { field: 'projected_rate', type: 'quantitative' },
               tooltip: [...tooltip],
             },
-          },
-        ],
-      },
-      {
-        data: { values: thresholds },
-        layer: [
-          {
-            mark: { type: 'rule', color: colors.threshold, strokeWidth: 1.5, strokeDash: [6, 3] },
-            encoding: { y: { field: 'threshold', type: 'quantitative' } },
-          },
-          {
-            mark: { type: 'text', align: 'left', dx: 4, dy: -7, x: 0, color: colors.threshold, fontSize: 11 },
-            encoding: { y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
           },
         ],
       },

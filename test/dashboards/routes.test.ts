@@ -93,6 +93,15 @@ describe('HTML pages', () => {
     expect(r.headers['cache-control']).toBe('no-store');
   });
 
+  test('the alert banner shows the open alerts of the build, worst first', async () => {
+    const open = await world.store.all<{ id: number; severity: string }>("SELECT id, severity FROM alerts WHERE state = 'open'");
+    expect(open.length).toBeGreaterThan(0);
+    const r = await get('/dashboards/batch-quality', world.keys.viewer);
+    expect(r.body).toContain(`<strong>${open.length} open alert${open.length === 1 ? '' : 's'}</strong>`);
+    const shown = [...r.body.matchAll(/data-alert-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(shown)).toEqual(new Set(open.map((a) => String(a.id))));
+  });
+
   test('a viewer opening the reserve page gets a 403 page, not the data', async () => {
     const r = await get('/dashboards/reserve-burn', world.keys.viewer);
     expect(r.statusCode).toBe(403);

@@ -84,7 +84,7 @@ describe('the checks are not vacuous', () => {
 describe('what the charts show', () => {
   test('batch quality: one point per batch with its interval, a threshold rule at 2 %, projected rates only where given', () => {
     const spec = batchQualitySpec(f.batchRows);
-    const [batches, thresholds] = datasets(spec);
+    const [thresholds, batches] = datasets(spec);
     expect(batches.map((b) => b.batch_id)).toEqual(f.batchRows.map((b) => b.batch_id));
     expect(thresholds).toEqual([{ threshold: 0.02, label: 'threshold 2.00%' }]);
     const bad = batches.find((b) => b.batch_id === 'TH35-2403')!;

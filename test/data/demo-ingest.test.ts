@@ -25,7 +25,7 @@ beforeAll(async () => {
     const r = await ingest(store, [join(demo.outDir, f.path)], { format: f.format, source: f.source });
     results.set(f.path, r.files[0]);
   }
-});
+}, 300_000);
 
 afterAll(async () => {
   await store?.close();

@@ -61,7 +61,7 @@ beforeAll(async () => {
     FROM portal
     WHERE json_extract_string(j, '$.rma_number') IS NOT NULL AND json_extract_string(j, '$.rma_number') NOT IN (SELECT unnest(${sqlList([...dirty, ...crossSource])}))`);
   await store.run(`CREATE VIEW demo_confirmed AS SELECT * FROM demo_rma WHERE return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')`);
-});
+}, 300_000);
 
 afterAll(async () => {
   await store?.close();
@@ -107,7 +107,7 @@ describe('demo world generation', () => {
     const other = await generateDemoWorld({ outDir: join(root, 'c'), seed: 43, emitters: [referenceEmitter] });
     expect(digest(join(root, 'c'))['units.csv']).not.toBe(digest(join(root, 'a'))['units.csv']);
     expect(other.groundTruth.planted.map((p) => p.observed)).not.toEqual(gt.planted.map((p) => p.observed));
-  });
+  }, 300_000);
 });
 
 describe('ground truth agrees with the generated files', () => {

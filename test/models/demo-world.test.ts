@@ -26,7 +26,8 @@ describe('demo world: every planted fault found, nothing clean flagged', () => {
     store = await openStore(join(dir, 'demo.duckdb'));
     await ingest(store, demo.files.map((f) => join(demo.outDir, f.path)));
     await build(store, { asOf: demo.groundTruth.as_of, config: defaultConfig() });
-  });
+    // generate + ingest + build of ~110k units: seconds on an idle machine, minutes on a shared one
+  }, 600_000);
   afterAll(async () => {
     await store?.close();
     rmSync(dir, { recursive: true, force: true });

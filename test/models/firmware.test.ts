@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stratifiedExactPValue } from '../../models/firmware.model.js';
+import { mantelHaenszelRateRatio } from '../../models/stats/index.js';
 import { build } from '../../pipeline/build.js';
 import { defaultConfig, parseConfig } from '../../pipeline/config.js';
 import { addRmas, addUnits, tempStore } from './fixtures.js';
@@ -46,6 +48,21 @@ async function seed(t: Awaited<ReturnType<typeof tempStore>>): Promise<void> {
     await addRmas(s, { batch, n, openedOn: '2024-06-01', inspectedOn: '2024-06-05', code, prefix, from });
   }
 }
+
+describe('stratifiedExactPValue', () => {
+  it('is the exact binomial test for one stratum, where the score test calls one claim a certainty', () => {
+    // one claim where the build holds 1 % of the unit-days: P(X ≥ 1 | n = 1, p = 0.01) = 0.01
+    const strata = [{ cases1: 1, time1: 1, cases0: 0, time0: 99 }];
+    expect(stratifiedExactPValue(strata)).toBeCloseTo(0.01, 12);
+    expect(mantelHaenszelRateRatio(strata).pValue).toBeLessThan(1e-10);
+  });
+  it('pools strata by their expected share and ignores strata without information', () => {
+    // E = 10·0.5 + 10·0.5 = 10 of 20 claims; 10 observed → no evidence either way
+    const even = [{ cases1: 5, time1: 1, cases0: 5, time0: 1 }, { cases1: 5, time1: 3, cases0: 5, time0: 3 }, { cases1: 0, time1: 0, cases0: 4, time0: 2 }];
+    expect(stratifiedExactPValue(even)).toBeCloseTo(1, 12);
+    expect(stratifiedExactPValue([{ cases1: 0, time1: 5, cases0: 0, time0: 5 }])).toBe(1);
+  });
+});
 
 describe('models.firmware: stratified build × code effects', () => {
   let t: Awaited<ReturnType<typeof tempStore>>;
