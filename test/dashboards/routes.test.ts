@@ -46,7 +46,7 @@ describe('GET /api/dashboards/:name', () => {
 
   test('the batch spec carries every batch of the batches report inline', async () => {
     const spec = (await get('/api/dashboards/batch-quality', world.keys.viewer)).json();
-    const inline = spec.layer[0].data.values as { batch_id: string; defect_rate: number }[];
+    const inline = spec.layer[1].data.values as { batch_id: string; defect_rate: number }[];
     const rows = await report(world.store, 'batches');
     expect(inline.map((b) => b.batch_id)).toEqual(rows.map((r) => r.batch_id));
     expect(inline.map((b) => b.defect_rate)).toEqual(rows.map((r) => r.defect_rate));

@@ -72,7 +72,7 @@ describe('static bundle from report rows', () => {
     expect(readFileSync(join(dir, 'svg/batch-quality.svg'), 'utf8')).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     const interactive = readFileSync(join(dir, 'interactive/batch-quality.html'), 'utf8');
     const spec = JSON.parse(/<script type="application\/json" id="rma-spec">([\s\S]*?)<\/script>/.exec(interactive)![1]);
-    expect(spec.layer[0].data.values.at(-1).batch_id).toBe(hostile);
+    expect(spec.layer[1].data.values.at(-1).batch_id).toBe(hostile);
     expect(interactive).toContain('XP50 &lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });
