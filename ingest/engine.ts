@@ -9,7 +9,7 @@ import { tableDef } from '../pipeline/schema/tables.js';
 import { queryRows, type Store } from '../pipeline/store.js';
 import { columnAliases, normaliseName } from './aliases.js';
 import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
-import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader, MappingFile } from './format.js';
+import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader } from './format.js';
 import { cleanText, problemSql, sqlString, typedSql } from './typed-sql.js';
 
 export interface FileJob {
@@ -19,7 +19,8 @@ export interface FileJob {
   fileIndex: number;
   source?: string;
   company?: string;
-  mapping?: MappingFile;
+  /** The --mapping as given (custom readers interpret it; declarative formats have it applied already). */
+  mapping?: unknown;
   scan?: FileScan;
   onProgress?: (progress: IngestProgress) => void;
 }

@@ -58,8 +58,12 @@ export interface NormalisedFile {
 export interface ReaderContext {
   /** A private temp directory for this file; removed by the engine afterwards. */
   tempDir: string;
-  /** The --mapping file contents, parsed, when one was given. */
-  mapping?: MappingFile;
+  /**
+   * The --mapping as given, for a custom reader to interpret itself: a file path (string) from the CLI or
+   * ingest(store, files, { mapping: 'path' }), or the object passed to ingest(). The engine does not parse it
+   * for custom-reader formats (their mapping language is their own, e.g. ingest/mapping/).
+   */
+  mapping?: unknown;
 }
 
 /**

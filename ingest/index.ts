@@ -31,14 +31,19 @@ export async function ingest(store: Store, files: string[], options: IngestOptio
 const running = new WeakMap<Store, Promise<unknown>>();
 
 async function ingestNow(store: Store, files: string[], options: IngestOptions): Promise<IngestResult> {
-  const mapping: MappingFile | undefined = typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
-  const formatName = options.format && options.format !== 'auto' ? options.format : mapping?.format;
-  const named = formatName ? await getFormat(formatName) : undefined;
+  // A custom-reader format (presets, mapped-csv, xlsx) reads --mapping in its own language: pass it through as
+  // given. For declarative formats the mapping is a MappingFile laid over the format here.
+  const explicit = options.format && options.format !== 'auto' ? await getFormat(options.format) : undefined;
+  const passThrough = explicit?.reader.kind === 'custom';
+  const mapping: MappingFile | undefined = passThrough || options.mapping === undefined
+    ? undefined
+    : typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
+  const named = explicit ?? (mapping?.format ? await getFormat(mapping.format) : undefined);
   const all = await listFormats();
   const plan: { path: string; format: FormatDefinition; scan: Awaited<ReturnType<typeof preflight>> }[] = [];
   for (const path of files) {
     const scan = await preflight(path);
-    const format = applyMapping(named ?? detectFormat(path, scan, all), mapping);
+    const format = passThrough ? named! : applyMapping(named ?? detectFormat(path, scan, all), mapping);
     plan.push({ path, format, scan });
   }
   const runId = newRunId();
@@ -54,7 +59,7 @@ async function ingestNow(store: Store, files: string[], options: IngestOptions):
         fileIndex,
         source: options.source ?? mapping?.source,
         company: options.company ?? mapping?.company,
-        mapping,
+        mapping: passThrough ? options.mapping : mapping,
         onProgress: options.onProgress,
       }));
     }
