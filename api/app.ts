@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -114,17 +113,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   if (options.rateLimit !== false) {
     const limit = options.rateLimit ?? { max: 1200, timeWindow: 60_000 };
-    await app.register(rateLimit, {
-      global: true,
+    await app.register(rateLimit, { global: false });
+    // A global hook, so the limit counts before any route hook (a request refused with 401 still counts).
+    app.addHook('onRequest', app.rateLimit({
       max: limit.max,
       timeWindow: limit.timeWindow,
-      // Per key when one is presented (hashed: the limiter's store never holds secrets), else per IP.
+      // Per key once the key is known to be valid (hashed: the limiter never holds secrets), else per IP,
+      // so a client cycling made-up keys stays in its IP's bucket.
       keyGenerator: (request) => {
         const key = presentedKey(request);
-        return key ? `k:${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
+        const digest = key ? context.keys.knownDigest(key) : undefined;
+        return digest ? `k:${digest.slice(0, 32)}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, ctx) => Object.assign(new RmaError('RMA_ERR_RATE_LIMITED', `rate limit exceeded: ${ctx.max} requests per ${ctx.after === undefined ? 'window' : 'window; retry in ' + ctx.after}`), { statusCode: 429 }),
-    });
+    }));
   }
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: options.uploadLimit ?? defaultUploadLimit, files: 50, fields: 20, fieldSize: 4096, parts: 100 } });

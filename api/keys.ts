@@ -102,6 +102,13 @@ export class KeyVerifier {
     return principal;
   }
 
+  /** The cache key of a presented key, when it is cached as valid (no database, no scrypt). */
+  knownDigest(presented: string): string | undefined {
+    const digest = createHash('sha256').update(presented).digest('hex');
+    const hit = this.cache.get(digest);
+    return hit && hit.principal && hit.expires > Date.now() ? digest : undefined;
+  }
+
   /** Drop every cached verdict (after a revocation). */
   forget(): void {
     this.cache.clear();

@@ -212,8 +212,11 @@ export interface IngestOptions {
   source?: string;
   /** Company / tenant for rma_key; default ''. */
   company?: string;
-  /** Path of a mapping file (JSON or YAML), or the mapping itself. */
-  mapping?: string | MappingFile;
+  /**
+   * Path of a mapping file (JSON or YAML), or the mapping itself. For declarative formats it is a MappingFile
+   * (validated); for custom-reader formats (presets, mapped-csv, xlsx) it is passed to the reader as given.
+   */
+  mapping?: string | MappingFile | Record<string, unknown>;
   onProgress?: (progress: IngestProgress) => void;
 }
 

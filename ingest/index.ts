@@ -3,7 +3,7 @@ import type { Store } from '../pipeline/store.js';
 import { detectFormat } from './detect.js';
 import { ingestFile, preflight } from './engine.js';
 import type { FileResult, FormatDefinition, IngestOptions, IngestResult, MappingFile } from './format.js';
-import { applyMapping, loadMapping } from './mapping.js';
+import { applyMapping, loadMapping, parseMappingFile } from './mapping.js';
 import { getFormat, listFormats } from './registry.js';
 
 export type { FileResult, FormatDefinition, IngestOptions, IngestProgress, IngestResult, MappingFile } from './format.js';
@@ -37,7 +37,7 @@ async function ingestNow(store: Store, files: string[], options: IngestOptions):
   const passThrough = explicit?.reader.kind === 'custom';
   const mapping: MappingFile | undefined = passThrough || options.mapping === undefined
     ? undefined
-    : typeof options.mapping === 'string' ? loadMapping(options.mapping) : options.mapping;
+    : typeof options.mapping === 'string' ? loadMapping(options.mapping) : parseMappingFile(options.mapping);
   const named = explicit ?? (mapping?.format ? await getFormat(mapping.format) : undefined);
   const all = await listFormats();
   const plan: { path: string; format: FormatDefinition; scan: Awaited<ReturnType<typeof preflight>> }[] = [];

@@ -51,8 +51,13 @@ export function loadMapping(path: string): MappingFile {
   } catch (e) {
     throw new RmaError('RMA_ERR_MAPPING', `${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message}`, { file: path });
   }
+  return parseMappingFile(data, path);
+}
+
+/** Validate a mapping given as data (API callers); `label` names it in errors. */
+export function parseMappingFile(data: unknown, label = 'mapping'): MappingFile {
   const parsed = mappingSchema.safeParse(data);
-  if (!parsed.success) throw new RmaError('RMA_ERR_MAPPING', `${path}: ${z.prettifyError(parsed.error)}`, { file: path, issues: z.flattenError(parsed.error) });
+  if (!parsed.success) throw new RmaError('RMA_ERR_MAPPING', `${label}: ${z.prettifyError(parsed.error)}`, { file: label, issues: z.flattenError(parsed.error) });
   return parsed.data as MappingFile;
 }
 

@@ -5,21 +5,19 @@
    RMA lines as they stood on the analysis date: opened by then, cross-source duplicates dropped,
    batch / SKU / firmware filled from the unit registry, and the inspection only if it happened by
    then (an inspection after the analysis date is still pending) — so any past date reproduces. */
-WITH as_of AS (
-  SELECT getvariable('as_of') AS d
-),
-lines AS (
+WITH lines AS (
   SELECT r.*
   FROM rma AS r
-  WHERE CAST(r.opened_at AS DATE) <= (SELECT d FROM as_of)
+  -- timestamps compare with the end of the analysis day (UTC); no per-row casts (they go through ICU)
+  WHERE r.opened_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
     AND r.duplicate_of IS NULL
 ),
 inspected AS (
   SELECT
     l.*,
-    (l.inspected_at IS NULL OR CAST(l.inspected_at AS DATE) <= (SELECT d FROM as_of)) AS inspection_known,
+    (l.inspected_at IS NULL OR l.inspected_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)) AS inspection_known,
     -- still open on the analysis date: neither resolved nor closed (or cancelled) by then
-    NOT coalesce(CAST(least(l.resolved_at, l.closed_at) AS DATE) <= (SELECT d FROM as_of), false)
+    NOT coalesce(least(l.resolved_at, l.closed_at) < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ), false)
       -- a closed line without dates is closed whenever it was read
       AND NOT (coalesce(l.stage, '') IN ('closed', 'cancelled') AND l.resolved_at IS NULL AND l.closed_at IS NULL) AS open_on_as_of
   FROM lines AS l
@@ -32,8 +30,8 @@ joined AS (
     coalesce(i.sku, u.sku) AS sku,
     coalesce(i.batch_id, u.batch_id) AS batch_id,
     coalesce(i.firmware_version, u.firmware_version) AS firmware_version,
-    CAST(i.opened_at AS DATE) AS opened_on,
-    CAST(u.shipped_at AS DATE) AS shipped_on,
+    DATE '1970-01-01' + CAST(floor(epoch(i.opened_at) / 86400) AS INTEGER) AS opened_on,
+    DATE '1970-01-01' + CAST(floor(epoch(u.shipped_at) / 86400) AS INTEGER) AS shipped_on,
     w.warranty_days,
     i.return_reason,
     CASE WHEN i.inspection_known THEN coalesce(i.inspection_outcome, 'not_inspected') ELSE 'not_inspected' END AS inspection_outcome,

@@ -93,7 +93,9 @@ describe('rma-intel serve', () => {
         const line = out.split('\n').find((l) => l.startsWith('{'));
         if (line) ok((JSON.parse(line) as { url: string }).url);
       });
-      child.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => fail(new Error(`serve exited ${code}: ${err}`)));
     });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(existsSync(serverMarkerPath(db2))).toBe(true);

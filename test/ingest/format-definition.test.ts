@@ -11,6 +11,7 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ store, dir, cleanup } = await tempStore()));
 afterEach(async () => cleanup());
 
+const seenMappings: unknown[] = [];
 // Registered once per worker: names are global.
 const headerless = defineFormat({
   name: 'test-headerless-pipe',
@@ -35,6 +36,7 @@ const custom = defineFormat({
   reader: {
     kind: 'custom',
     async read(file, ctx) {
+      seenMappings.push(ctx.mapping);
       const out = join(ctx.tempDir, 'units.csv');
       const { readFileSync } = await import('node:fs');
       const serials = readFileSync(file, 'utf8').trim().split(/\s+/);
@@ -72,6 +74,15 @@ describe('a FormatDefinition is data the engine follows', () => {
     const { createHash } = await import('node:crypto');
     const { readFileSync } = await import('node:fs');
     expect(sha?.file_sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+  });
+
+  it('passes --mapping to a custom reader as given (its mapping language is its own)', async () => {
+    const file = join(dir, 'serials.txt');
+    writeFileSync(file, 'SN1\n');
+    seenMappings.length = 0;
+    await ingest(store, [file], { format: 'test-custom-reader', mapping: join(dir, 'their-mapping.yaml') });
+    await ingest(store, [file], { format: 'test-custom-reader', mapping: { locale: { decimal: ',' } } });
+    expect(seenMappings).toEqual([join(dir, 'their-mapping.yaml'), { locale: { decimal: ',' } }]);
   });
 
   it('refuses a second format with a taken name', () => {
