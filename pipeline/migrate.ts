@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store } from './store.js';
 import { RmaError } from './errors.js';
 import { createTableSql, quoteIdent } from './schema/ddl.js';
@@ -19,7 +20,10 @@ export async function migrate(store: Store): Promise<void> {
   if (current > schemaVersion) {
     throw new RmaError('RMA_ERR_DB_SCHEMA', `database ${store.path} has schema version ${current}, newer than this rma-intel (${schemaVersion}); upgrade rma-intel`, { file: store.path });
   }
-  if (current === schemaVersion) return;
+  // The fingerprint catches a definition that changed without a version bump, so the sync never silently skips.
+  const fingerprint = createHash('sha256').update(tables.map(createTableSql).join(';')).digest('hex');
+  const stored = await store.one<{ value: string }>("SELECT value FROM rma_intel_meta WHERE key = 'schema_fingerprint'");
+  if (current === schemaVersion && stored?.value === fingerprint) return;
   await store.transaction(async (conn) => {
     for (let v = current + 1; v <= schemaVersion; v++) for (const sql of steps[v] ?? []) await conn.run(sql);
     for (const def of tables) {
@@ -29,6 +33,6 @@ export async function migrate(store: Store): Promise<void> {
       const have = new Set(existing.getRowsJS().map((r) => String(r[0])));
       for (const c of def.columns) if (!have.has(c.name)) await conn.run(`ALTER TABLE ${quoteIdent(def.name)} ADD COLUMN ${quoteIdent(c.name)} ${c.duckType}`);
     }
-    await conn.run("INSERT OR REPLACE INTO rma_intel_meta VALUES ('schema_version', $1)", [String(schemaVersion)]);
+    await conn.run("INSERT OR REPLACE INTO rma_intel_meta VALUES ('schema_version', $1), ('schema_fingerprint', $2)", [String(schemaVersion), fingerprint]);
   });
 }

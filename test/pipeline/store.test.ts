@@ -61,6 +61,16 @@ describe('the store', () => {
     expect(await version(db)).toBe(schemaVersion);
   });
 
+  it('syncs a store whose definitions drifted without a version bump (schema fingerprint)', async () => {
+    const db = join(dir, 'drift.duckdb');
+    await (await openStore(db, { taxonomy: false })).close();
+    await tamper(db, "ALTER TABLE units DROP COLUMN unit_price; UPDATE rma_intel_meta SET value = 'stale' WHERE key = 'schema_fingerprint'");
+    expect(await version(db)).toBe(schemaVersion);
+    const reopened = await openStore(db, { taxonomy: false });
+    expect(await reopened.all("SELECT column_name FROM duckdb_columns() WHERE table_name = 'units' AND column_name = 'unit_price'")).toEqual([{ column_name: 'unit_price' }]);
+    await reopened.close();
+  });
+
   it('refuses a store written by a newer version with a clear error', async () => {
     const db = join(dir, 'new.duckdb');
     await (await openStore(db, { taxonomy: false })).close();
