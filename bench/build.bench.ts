@@ -46,7 +46,7 @@ async function appendRmas(store: Store, n: number): Promise<void> {
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const slowest = (r: BuildResult, k = 6): string =>
+const slowest = (r: BuildResult, k = 12): string =>
   `Σ models ${fmt(r.models.reduce((a, m) => a + m.ms, 0))}; ` +
   [...r.models].sort((a, b) => b.ms - a.ms).slice(0, k).map((m) => `${m.name} ${fmt(m.ms)}`).join(', ');
 

@@ -277,12 +277,15 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
       checkRequired(job, target, mapped, header);
       await conn.run('BEGIN TRANSACTION');
       try {
+        // An empty target (first load) needs no comparison with stored rows: no join, no delete.
+        const empty = await queryRows<{ empty: boolean }>(conn, `SELECT NOT EXISTS (SELECT 1 FROM ${q(target.name)}) AS empty`);
+        const targetEmpty = empty[0].empty === true;
         try {
-          await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE typed AS ${await typedWithDerivations(conn, job, target, typedRelation(job, target, mapped))}`, job, 'validate');
+          await runWithProgress(conn, `CREATE OR REPLACE TEMP TABLE typed AS ${await typedWithDerivations(conn, job, target, typedRelation(job, target, mapped), targetEmpty)}`, job, 'validate');
         } catch (e) {
           throw new RmaError('RMA_ERR_FORMAT', `${job.path}: format ${job.format.name}: ${(e as Error).message.split('\n')[0]}`, { file: job.path });
         }
-        const result = await writeFile(conn, job, scan, target);
+        const result = await writeFile(conn, job, scan, target, targetEmpty);
         await conn.run('COMMIT');
         job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
         return result;
@@ -300,7 +303,7 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
 }
 
 /** Everything that writes the store, inside the file's transaction. */
-async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef): Promise<FileResult> {
+async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef, targetEmpty: boolean): Promise<FileResult> {
   const runId = sqlString(job.runId);
   const sha = sqlString(scan.sha256);
   const sourceName = sqlString(job.source ?? job.format.defaultSource ?? job.format.name);
@@ -308,16 +311,24 @@ async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, t
   // A file already landed by an earlier run is not landed or quarantined twice: re-ingesting changes nothing.
   const seen = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ingest_runs WHERE file_sha256 = ${sha} AND format = ${sqlString(job.format.name)} AND source = ${sourceName} AND status = 'succeeded'`);
   const alreadyLanded = count(seen[0]?.n) > 0;
-  if (!alreadyLanded) {
-    await runWithProgress(conn, `INSERT INTO landing BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.format.name)} AS format, ${sha} AS file_sha256,
-        s.rowid + 1 AS row_number, to_json(s) AS raw, b._row IS NULL AS accepted
-      FROM stg AS s LEFT JOIN (SELECT _row FROM typed WHERE NOT _ok) AS b ON b._row = s.rowid + 1`, job, 'land');
-    await runWithProgress(conn, `INSERT INTO quarantine BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.path)} AS file_path,
-        t._row AS row_number, to_json(s) AS raw, to_json(t._reasons) AS reasons, now() AS quarantined_at
-      FROM (SELECT _row, _reasons FROM typed WHERE NOT _ok) AS t JOIN stg AS s ON s.rowid + 1 = t._row`, job, 'land');
-  }
-  const stats = await upsert(conn, job, scan, target);
   const totals = await queryRows<{ rows_read: number; quarantined: number }>(conn, 'SELECT count(*) AS rows_read, count(*) FILTER (WHERE NOT _ok) AS quarantined FROM typed');
+  const anyQuarantined = count(totals[0].quarantined) > 0;
+  if (!alreadyLanded) {
+    // A clean file (the common bulk case) lands without the join that flags quarantined rows.
+    const landFrom = anyQuarantined
+      ? 'b._row IS NULL AS accepted FROM stg AS s LEFT JOIN (SELECT _row FROM typed WHERE NOT _ok) AS b ON b._row = s.rowid + 1'
+      : 'true AS accepted FROM stg AS s';
+    await runWithProgress(conn, `INSERT INTO landing BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.format.name)} AS format, ${sha} AS file_sha256,
+        s.rowid + 1 AS row_number, to_json(s) AS raw, ${landFrom}`, job, 'land');
+    if (anyQuarantined) {
+      await runWithProgress(conn, `INSERT INTO quarantine BY NAME SELECT ${runId} AS run_id, ${sourceName} AS source, ${sqlString(job.path)} AS file_path,
+          t._row AS row_number, to_json(s) AS raw, to_json(t._reasons) AS reasons, now() AS quarantined_at
+        FROM (SELECT _row, _reasons FROM typed WHERE NOT _ok) AS t JOIN stg AS s ON s.rowid + 1 = t._row`, job, 'land');
+    }
+  }
+  // The staging copy is not read again: free its memory before the largest write.
+  await conn.run('DROP TABLE stg');
+  const stats = await upsert(conn, job, scan, target, targetEmpty);
   const result: FileResult = {
     path: job.path,
     format: job.format.name,
@@ -338,7 +349,7 @@ async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, t
  * The typed rows plus, for rma, batch_id from the unit registry and warranty_status from the policy when the
  * record lacks them; then the record hash and the stored version's hash (one pass, one materialisation).
  */
-async function typedWithDerivations(conn: DuckDBConnection, job: FileJob, target: TableDef, inner: string): Promise<string> {
+async function typedWithDerivations(conn: DuckDBConnection, job: FileJob, target: TableDef, inner: string, targetEmpty: boolean): Promise<string> {
   let derived = `SELECT t.* FROM (${inner}) AS t`;
   if (target.name === 'rma') {
     const units = await queryRows<{ n: boolean }>(conn, 'SELECT EXISTS (SELECT 1 FROM units) AS n');
@@ -359,7 +370,9 @@ async function typedWithDerivations(conn: DuckDBConnection, job: FileJob, target
   const cols = dataColumns(target);
   const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
   const hashed = cols.filter((c) => !c.key || target.name !== 'rma').map((c) => `f.${q(c.name)}`);
-  return `SELECT f.*, CASE WHEN f._ok THEN CAST(hash(${hashed.join(', ')}) AS VARCHAR) END AS record_hash, e.record_hash AS _existing_hash
+  const recordHash = `CASE WHEN f._ok THEN CAST(hash(${hashed.join(', ')}) AS VARCHAR) END AS record_hash`;
+  if (targetEmpty) return `SELECT f.*, ${recordHash}, NULL::VARCHAR AS _existing_hash FROM (${derived}) AS f`;
+  return `SELECT f.*, ${recordHash}, e.record_hash AS _existing_hash
     FROM (${derived}) AS f LEFT JOIN ${q(target.name)} AS e ON f._ok AND ${keyJoin}`;
 }
 
@@ -367,7 +380,7 @@ async function typedWithDerivations(conn: DuckDBConnection, job: FileJob, target
  * Upsert by natural key. Counts: a row equal to the stored record is unchanged, different is updated, new is
  * inserted; within a file each later occurrence of a key is compared with the one before it (last one wins).
  */
-async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef): Promise<{ inserted: number; updated: number; unchanged: number }> {
+async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, target: TableDef, targetEmpty: boolean): Promise<{ inserted: number; updated: number; unchanged: number }> {
   const cols = dataColumns(target);
   const keys = target.key.map(q);
   const keyJoin = target.key.map((k) => `f.${q(k)} = e.${q(k)}`).join(' AND ');
@@ -382,8 +395,12 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
            count(*) FILTER (WHERE base = record_hash) AS unchanged
     FROM (SELECT f.record_hash, CASE WHEN d.prev_hash IS NOT NULL THEN d.prev_hash ELSE f._existing_hash END AS base
           FROM typed AS f LEFT JOIN dupinfo AS d USING (_row) WHERE f._ok)`);
-  const winners = `SELECT * FROM typed WHERE _ok AND (_existing_hash IS NULL OR _existing_hash <> record_hash) AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)`;
-  await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
+  const superseded = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM dupinfo WHERE superseded');
+  // Filters that cannot drop anything (no stored rows, no repeated keys) are left out of the big insert.
+  const winners = `SELECT * FROM typed WHERE _ok${targetEmpty ? '' : ' AND (_existing_hash IS NULL OR _existing_hash <> record_hash)'}${count(superseded[0]?.n) > 0 ? ' AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)' : ''}`;
+  if (!targetEmpty) {
+    await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
+  }
   const insertCols = [...cols.map((c) => q(c.name)), 'run_id', 'file_sha256', 'source_row', 'record_hash'];
   await runWithProgress(conn, `INSERT INTO ${q(target.name)} (${insertCols.join(', ')})
     SELECT ${cols.map((c) => q(c.name)).join(', ')}, ${sqlString(job.runId)}, ${sqlString(scan.sha256)}, _row, record_hash FROM (${winners})`, job, 'upsert');

@@ -1,12 +1,10 @@
-import { pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import type { BuildContext } from '../models/model.js';
 import { runModels, type ModelRun } from '../models/runner.js';
 import { loadConfig, toBuildConfig, type RmaConfig } from './config.js';
 import { RmaError } from './errors.js';
 import type { Store } from './store.js';
+import { evaluateAlerts } from './alerts/index.js';
+import { normaliseRma } from '../ingest/normalise/index.js';
 
 /** `build --json` (CONTRACT §4). */
 export interface BuildResult {
@@ -28,21 +26,6 @@ export interface BuildOptions {
 
 export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 
-type EvaluateAlerts = (store: Store, ctx: BuildContext) => Promise<{ opened: number; resolved: number; open: number }>;
-
-/**
- * Alert evaluation lives in pipeline/alerts (issue 5 part B). Loaded by path so the build works (with
- * no alerts) in a tree where that module is not there yet.
- */
-async function loadEvaluateAlerts(): Promise<EvaluateAlerts | undefined> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = ['alerts/index.js', 'alerts/index.ts'].map((f) => join(here, f));
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) return undefined;
-  const mod = (await import(pathToFileURL(file).href)) as { evaluateAlerts?: EvaluateAlerts };
-  return mod.evaluateAlerts;
-}
-
 /**
  * Rebuild every model as of a date and evaluate alerts (CONTRACT §4 `build`). The models land in one
  * transaction: a failed model or audit throws RMA_ERR_BUILD / RMA_ERR_AUDIT and leaves the previous
@@ -54,6 +37,8 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   const settings = options.config ?? loadConfig();
   const ctx: BuildContext = { asOf, store, config: toBuildConfig(settings) };
   let started = performance.now();
+  // Cross-source duplicates and code suggestions are set-wide facts: settle them once before the models read rma.
+  await store.withConnection((conn) => normaliseRma(conn));
   const models = await runModels(store, ctx, {
     onModel: options.onModel,
     variables: {
@@ -63,8 +48,7 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   });
   options.onPhase?.('models', performance.now() - started);
   started = performance.now();
-  const evaluateAlerts = await loadEvaluateAlerts();
-  const evaluated = evaluateAlerts ? await evaluateAlerts(store, ctx) : { opened: 0, resolved: 0, open: 0 };
+  const evaluated = await evaluateAlerts(store, ctx);
   options.onPhase?.('alerts', performance.now() - started);
   // exactly the CONTRACT §4 shape, whatever else the evaluation reports
   const alerts = { opened: evaluated.opened, resolved: evaluated.resolved, open: evaluated.open };

@@ -29,7 +29,7 @@ export async function migrate(store: Store): Promise<void> {
     for (const def of tables) {
       await conn.run(createTableSql(def));
       // Additive sync: a column added to a definition appears in older stores as NULLs.
-      const existing = await conn.runAndReadAll('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [def.name]);
+      const existing = await conn.runAndReadAll("SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1", [def.name]);
       const have = new Set(existing.getRowsJS().map((r) => String(r[0])));
       for (const c of def.columns) if (!have.has(c.name)) await conn.run(`ALTER TABLE ${quoteIdent(def.name)} ADD COLUMN ${quoteIdent(c.name)} ${c.duckType}`);
     }

@@ -5,7 +5,7 @@ import { queryRows } from '../../pipeline/store.js';
 import { canSeeMoney, requireRole } from '../auth.js';
 import { pageHeaders, pageQuery } from '../pagination.js';
 import { reportRows, sendReportPage } from '../report-rows.js';
-import { rmaPage } from '../rma-query.js';
+import { cachedRmaPage } from '../rma-query.js';
 import { routeSchema } from '../route-schema.js';
 import { batchRow } from '../schemas/report-rows.schema.js';
 import { rmaRow } from '../schemas/rma-row.schema.js';
@@ -79,10 +79,8 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
       const q = request.query as { cursor?: string; limit: number };
       const [batch] = await reportRows(request, 'batches', { batch_id });
       if (!batch) throw new RmaError('RMA_ERR_NOT_FOUND', `no batch '${batch_id}' in the batch report (rebuild after ingesting it)`, { batch_id });
-      const { rmas, curve } = await request.server.rma.store.withConnection(async (conn) => ({
-        rmas: await rmaPage(conn, { batch_id, cursor: q.cursor, limit: q.limit, money: canSeeMoney(request) }),
-        curve: await queryRows(conn, curveSql, [batch_id]),
-      }));
+      const rmas = await cachedRmaPage(request.server.rma, { batch_id, cursor: q.cursor, limit: q.limit, money: canSeeMoney(request) });
+      const curve = await request.server.rma.store.withConnection((conn) => queryRows(conn, curveSql, [batch_id]));
       reply.headers(pageHeaders(request.url, rmas.next));
       return { batch, rmas: rmas.rows, next_cursor: rmas.next ?? null, time_to_return: curve };
     },

@@ -17,6 +17,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RmaError } from '../../pipeline/errors.js';
+import type { TopLevelSpec } from 'vega-lite';
+import type { Row } from '../../pipeline/store.js';
 import { alertBannerHtml } from '../../dashboards/alert-banner.js';
 import { activeAlerts, dashboardReports, loadDashboardData } from '../../dashboards/data-source.js';
 import { dashboardPage, drilldownFilters, drilldownPage, indexPage, serverLinks, type DrilldownFilters } from '../../dashboards/html.js';
@@ -43,10 +45,19 @@ function dashboardFor(request: FastifyRequest, name: string): Dashboard {
   return dashboard;
 }
 
-async function specOf(request: FastifyRequest, dashboard: Dashboard) {
-  const { store, services } = request.server.rma;
-  const data = await loadDashboardData(dashboardReports(store, need(services, 'report')), [dashboard]);
-  return dashboard.build(data);
+/**
+ * The dashboard's spec with its data inline, built once and kept in the report cache until the next
+ * write (the write queue clears it): building reads every report and km_curves and serialises the
+ * data into the spec, which per request cost far more than the request itself. The spec is shared
+ * between requests and never mutated.
+ */
+async function specOf(request: FastifyRequest, dashboard: Dashboard): Promise<TopLevelSpec> {
+  const { store, services, reports } = request.server.rma;
+  const [{ spec }] = await reports.get(JSON.stringify(['dashboard-spec', dashboard.name]), async (): Promise<Row[]> => {
+    const data = await loadDashboardData(dashboardReports(store, need(services, 'report')), [dashboard]);
+    return [{ spec: dashboard.build(data) }];
+  });
+  return spec as TopLevelSpec;
 }
 
 /** Open and acknowledged alerts for the banner; none when the alerts module is not part of this build. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { canSeeMoney, requireRole } from '../auth.js';
 import { pageHeaders, pageQuery } from '../pagination.js';
-import { rmaPage } from '../rma-query.js';
+import { cachedRmaPage } from '../rma-query.js';
 import { routeSchema } from '../route-schema.js';
 import { rmaRow } from '../schemas/rma-row.schema.js';
 import { sendRows } from '../tabular.js';
@@ -29,7 +29,7 @@ export async function rmaRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const q = request.query as z.infer<typeof query>;
       const money = canSeeMoney(request);
-      const page = await request.server.rma.store.withConnection((conn) => rmaPage(conn, { ...q, money }));
+      const page = await cachedRmaPage(request.server.rma, { ...q, money });
       reply.headers(pageHeaders(request.url, page.next));
       const columns = Object.keys(page.rows[0] ?? Object.fromEntries(Object.keys(rmaRow.shape).map((k) => [k, null])));
       return sendRows(request, reply, page.rows, columns);

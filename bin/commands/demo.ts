@@ -4,7 +4,6 @@ import { createApiKey } from '../../api/keys.js';
 import { serve } from '../../api/serve.js';
 import { defaultDemoSeed, generateDemoWorld } from '../../data/generate/index.js';
 import { ingest } from '../../ingest/index.js';
-import { normaliseRma } from '../../ingest/normalise/index.js';
 import { build } from '../../pipeline/build.js';
 import { RmaError } from '../../pipeline/errors.js';
 import { openStore, type Store } from '../../pipeline/store.js';
@@ -69,10 +68,8 @@ export const command: Command = {
         for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += result.totals[k];
         ctx.log(`  ingested ${file.path}: ${result.totals.inserted} inserted, ${result.totals.updated} updated, ${result.totals.unchanged} unchanged, ${result.totals.quarantined} quarantined`);
       }
-      // Link the same return arriving from ERP and portal and suggest codes from free text (idempotent).
-      const normalised = await store.withConnection((conn) => normaliseRma(conn));
-      ctx.log(`  normalised: ${normalised.duplicates} cross-source duplicates linked, ${normalised.suggested} failure codes suggested`);
-      // The analysis date comes from the world, not the clock, so the demo is reproducible.
+      // The analysis date comes from the world, not the clock, so the demo is reproducible. The build links
+      // cross-source duplicates and suggests codes from free text first.
       const built = await build(store, { asOf: demo.asOf, onModel: (m) => ctx.log(`  built ${m.name}`) });
       const alerts = await openAlerts(store);
       const summary = { seed, out: outDir, as_of: built.as_of, ingest: totals, models: built.models.length, alerts: built.alerts, open_alerts: alerts };
