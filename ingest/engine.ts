@@ -326,8 +326,6 @@ async function writeFile(conn: DuckDBConnection, job: FileJob, scan: FileScan, t
         FROM (SELECT _row, _reasons FROM typed WHERE NOT _ok) AS t JOIN stg AS s ON s.rowid + 1 = t._row`, job, 'land');
     }
   }
-  // The staging copy is not read again: free its memory before the largest write.
-  await conn.run('DROP TABLE stg');
   const stats = await upsert(conn, job, scan, target, targetEmpty);
   const result: FileResult = {
     path: job.path,

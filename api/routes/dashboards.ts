@@ -45,19 +45,22 @@ function dashboardFor(request: FastifyRequest, name: string): Dashboard {
   return dashboard;
 }
 
+/** BIGINT-safe, as the app's reply serialiser (api/app.ts). */
+const jsonOf = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v));
+
 /**
- * The dashboard's spec with its data inline, built once and kept in the report cache until the next
- * write (the write queue clears it): building reads every report and km_curves and serialises the
- * data into the spec, which per request cost far more than the request itself. The spec is shared
- * between requests and never mutated.
+ * The dashboard's spec with its data inline, and that spec as JSON, built once and kept in the report
+ * cache until the next write (the write queue clears it): building reads every report and km_curves
+ * and serialising the inline data is the bulk of a request. Shared between requests, never mutated.
  */
-async function specOf(request: FastifyRequest, dashboard: Dashboard): Promise<TopLevelSpec> {
+async function builtSpec(request: FastifyRequest, dashboard: Dashboard): Promise<{ spec: TopLevelSpec; json: string }> {
   const { store, services, reports } = request.server.rma;
-  const [{ spec }] = await reports.get(JSON.stringify(['dashboard-spec', dashboard.name]), async (): Promise<Row[]> => {
+  const [built] = await reports.get(JSON.stringify(['dashboard-spec', dashboard.name]), async (): Promise<Row[]> => {
     const data = await loadDashboardData(dashboardReports(store, need(services, 'report')), [dashboard]);
-    return [{ spec: dashboard.build(data) }];
+    const spec = dashboard.build(data);
+    return [{ spec, json: jsonOf(spec) }];
   });
-  return spec as TopLevelSpec;
+  return built as { spec: TopLevelSpec; json: string };
 }
 
 /** Open and acknowledged alerts for the banner; none when the alerts module is not part of this build. */
@@ -103,7 +106,10 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
         params: jsonSchema(nameParams),
       },
     },
-    async (request) => specOf(request, dashboardFor(request, (request.params as z.infer<typeof nameParams>).name)),
+    async (request, reply) => {
+      const { json } = await builtSpec(request, dashboardFor(request, (request.params as z.infer<typeof nameParams>).name));
+      return reply.type('application/json; charset=utf-8').send(json);
+    },
   );
 
   app.get('/dashboards', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/dashboards/', 301));
@@ -130,7 +136,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
       return html(reply, indexPage({ dashboards: nav, bannerHtml: `<section class="alert-banner" role="alert">${escapeHtml(e.message)}</section>`, links: serverLinks }), e.httpStatus);
     }
     try {
-      const spec = await specOf(request, dashboard);
+      const { spec } = await builtSpec(request, dashboard);
       return html(reply, dashboardPage({ dashboard, spec, bannerHtml: await bannerHtml(request), nav, links: serverLinks }));
     } catch (e) {
       // Before the first build the reports do not exist: say so on the page rather than a JSON error.
