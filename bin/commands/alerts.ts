@@ -4,7 +4,8 @@ import { RmaError } from '../../pipeline/errors.js';
 import { acknowledgeAlert, listAlerts } from '../../pipeline/alerts/index.js';
 import { openStore } from '../../pipeline/store.js';
 
-const line = (a: Record<string, unknown>): string => {
+/** One alert as a line of text (shared by `alerts` and `demo`). */
+export const alertLine = (a: Record<string, unknown>): string => {
   const value = typeof a.value === 'number' ? Math.round(a.value * 10000) / 10000 : a.value;
   const threshold = typeof a.threshold === 'number' ? Math.round(a.threshold * 10000) / 10000 : a.threshold;
   return `${a.id}  ${String(a.state).padEnd(12)} ${String(a.severity ?? '').padEnd(8)} ${a.rule} ${a.subject_type}=${a.subject_id}  ${a.metric} ${value} vs ${threshold}  since ${String(a.opened_at ?? '').slice(0, 10)}`;
@@ -26,7 +27,7 @@ export const command: Command = {
       const store = await openStore(ctx.db);
       try {
         const alert = await acknowledgeAlert(store, id, stringOption(ctx, 'note'));
-        ctx.print(alert, () => `acknowledged ${line(alert)}`);
+        ctx.print(alert, () => `acknowledged ${alertLine(alert)}`);
         return 0;
       } finally {
         await store.close();
@@ -36,7 +37,7 @@ export const command: Command = {
     const store = await openStore(ctx.db, { readOnly: true });
     try {
       const rows = await listAlerts(store, stringOption(ctx, 'state') ?? 'open');
-      ctx.print(rows, () => (rows.length ? rows.map(line).join('\n') : '(no alerts)'));
+      ctx.print(rows, () => (rows.length ? rows.map(alertLine).join('\n') : '(no alerts)'));
       return 0;
     } finally {
       await store.close();

@@ -6,9 +6,11 @@ import { defaultDemoSeed, generateDemoWorld } from '../../data/generate/index.js
 import { ingest } from '../../ingest/index.js';
 import { build } from '../../pipeline/build.js';
 import { RmaError } from '../../pipeline/errors.js';
-import { openStore, type Store } from '../../pipeline/store.js';
+import { openStore } from '../../pipeline/store.js';
 import type { Command, CommandContext } from '../cli.js';
 import { stringOption } from '../cli.js';
+import { alertLine } from './alerts.js';
+import { listAlerts } from '../../pipeline/alerts/index.js';
 
 function intOption(ctx: CommandContext, name: string, fallback: number, min: number, max: number): number {
   const raw = stringOption(ctx, name);
@@ -16,24 +18,6 @@ function intOption(ctx: CommandContext, name: string, fallback: number, min: num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new RmaError('RMA_ERR_USAGE', `--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   return n;
-}
-
-interface OpenAlert {
-  id: unknown;
-  rule: string;
-  subject_type: string;
-  subject_id: string;
-  severity: string;
-  metric: string;
-  value: unknown;
-  threshold: unknown;
-}
-
-/** Open alerts straight from the alerts table (empty when the alerts module has not created it yet). */
-async function openAlerts(store: Store): Promise<OpenAlert[]> {
-  const exists = await store.one<{ n: number }>("SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'alerts'");
-  if (!exists?.n) return [];
-  return store.all<OpenAlert>("SELECT id, rule, subject_type, subject_id, severity, metric, value, threshold FROM alerts WHERE state = 'open' ORDER BY severity, rule, subject_id");
 }
 
 export const command: Command = {
@@ -71,7 +55,7 @@ export const command: Command = {
       // The analysis date comes from the world, not the clock, so the demo is reproducible. The build links
       // cross-source duplicates and suggests codes from free text first.
       const built = await build(store, { asOf: demo.asOf, onModel: (m) => ctx.log(`  built ${m.name}`) });
-      const alerts = await openAlerts(store);
+      const alerts = await listAlerts(store, 'open');
       const summary = { seed, out: outDir, as_of: built.as_of, ingest: totals, models: built.models.length, alerts: built.alerts, open_alerts: alerts };
       if (ctx.values['no-serve'] === true) {
         ctx.print(summary, () => demoText(summary, alerts));
@@ -99,12 +83,12 @@ export const command: Command = {
   },
 };
 
-function demoText(summary: { as_of: string; ingest: Record<string, number>; models: number }, alerts: OpenAlert[]): string {
+function demoText(summary: { as_of: string; ingest: Record<string, number>; models: number }, alerts: Record<string, unknown>[]): string {
   const i = summary.ingest;
   const lines = [
     `demo as of ${summary.as_of}: ${i.rows_read} rows read, ${i.inserted} inserted, ${i.updated} updated, ${i.unchanged} unchanged, ${i.quarantined} quarantined; ${summary.models} models built`,
     `${alerts.length} open alert(s):`,
-    ...alerts.map((a) => `  [${a.severity}] ${a.rule} ${a.subject_type} ${a.subject_id}: ${a.metric} = ${String(a.value)} (threshold ${String(a.threshold)})`),
+    ...alerts.map((a) => `  ${alertLine(a)}`),
   ];
   return lines.join('\n');
 }
