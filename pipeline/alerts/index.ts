@@ -37,15 +37,34 @@ async function ensureTable(conn: DuckDBConnection): Promise<void> {
   await conn.run(createTableSql(alertsTable));
 }
 
-async function upsert(conn: DuckDBConnection, row: AlertRow): Promise<void> {
+/**
+ * Write every changed row in one statement: the rows travel as one JSON array parameter and are
+ * unnested in SQL (one round trip, not one INSERT per alert). Evidence goes as its own JSON text so
+ * the stored document is byte-for-byte what the rule produced.
+ */
+async function upsertAll(conn: DuckDBConnection, rows: AlertRow[]): Promise<void> {
+  if (!rows.length) return;
   const cols = alertsTable.columns.map((c) => c.name);
-  const values = cols.map((c) => {
+  const payload = JSON.stringify(rows.map((row) => Object.fromEntries(cols.map((c) => {
     const v = row[c as keyof AlertRow];
-    return c === 'evidence' ? (v === null || v === undefined ? null : JSON.stringify(v)) : (v ?? null);
-  });
+    return [c, c === 'evidence' ? (v === null || v === undefined ? null : JSON.stringify(v)) : (v ?? null)];
+  }))));
+  const typeOf = new Map(alertsTable.columns.map((c) => [c.name, c.kind]));
+  const cast = (c: string): string => {
+    const text = `r.j->>'${c}'`;
+    switch (typeOf.get(c)) {
+      case 'json': return `CAST(${text} AS JSON)`;
+      case 'double': return `CAST(${text} AS DOUBLE)`;
+      case 'int': return `CAST(${text} AS INTEGER)`;
+      case 'timestamp': return `CAST(${text} AS TIMESTAMPTZ)`;
+      default: return text;
+    }
+  };
   await conn.run(
-    `INSERT OR REPLACE INTO alerts (${cols.join(', ')}) VALUES (${cols.map((c, i) => (c === 'evidence' ? `CAST($${i + 1} AS JSON)` : `$${i + 1}`)).join(', ')})`,
-    values as never,
+    `INSERT OR REPLACE INTO alerts (${cols.join(', ')})
+     SELECT ${cols.map(cast).join(', ')}
+     FROM (SELECT unnest(CAST(CAST($1 AS JSON) AS JSON[])) AS j) AS r`,
+    [payload],
   );
 }
 
@@ -64,6 +83,7 @@ export async function evaluateAlerts(store: Store, ctx: BuildContext): Promise<E
     const byKey = new Map(existing.map((a) => [keyOf(a.rule, a.subject_type, a.subject_id), a]));
     const hysteresis = { margin: settings.hysteresis_margin, cleanBuildsToResolve: settings.clean_builds_to_resolve };
     const changes: { change: Change; alert: AlertRow }[] = [];
+    const writes: AlertRow[] = [];
     for (const rule of alertRules) {
       // A disabled rule, or one whose model is missing, leaves its alerts as they are.
       const observations = rule.enabled(settings) ? await rule.evaluate({ conn, build: ctx, settings }) : undefined;
@@ -73,10 +93,11 @@ export async function evaluateAlerts(store: Store, ctx: BuildContext): Promise<E
       for (const key of keys) {
         const { row, change } = transition(byKey.get(key), seen.get(key), ctx.asOf, hysteresis);
         if (!row || change === 'unchanged') continue;
-        await upsert(conn, row);
+        writes.push(row);
         changes.push({ change, alert: row });
       }
     }
+    await upsertAll(conn, writes);
     const [counts] = await queryRows<{ open: number; acknowledged: number }>(conn, `
       SELECT count(*) FILTER (WHERE state = 'open') AS open, count(*) FILTER (WHERE state = 'acknowledged') AS acknowledged FROM alerts`);
     return { changes, counts };

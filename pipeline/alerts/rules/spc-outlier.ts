@@ -31,12 +31,22 @@ export const spcOutlierRule: AlertRule = {
         SELECT unnest(generate_series(p.last_week - INTERVAL (7 * ($1 - 1)) DAY, p.last_week, INTERVAL 7 DAY))::DATE AS week
         FROM params AS p
       ),
-      in_field AS (
-        SELECT u.sku, w.week, count(*) AS in_field
-        FROM weeks AS w
-        JOIN units AS u ON u.shipped_at::DATE < w.week
+      cohorts AS (
+        -- Units collapse to (sku, ship date, last day in warranty) cohorts before meeting the weeks:
+        -- a week counts a unit when it starts after the ship date and before the warranty end,
+        -- i.e. week <= the last date whose midnight is before shipped_at + warranty.
+        SELECT u.sku, u.shipped_at::DATE AS shipped_on,
+               (u.shipped_at + to_months(t.warranty_months) - INTERVAL 1 MICROSECOND)::DATE AS last_day,
+               count(*) AS units
+        FROM units AS u
         JOIN models.rpt_warranty_terms AS t ON t.sku = u.sku
-        WHERE u.shipped_at + to_months(t.warranty_months) > w.week::TIMESTAMPTZ
+        WHERE u.shipped_at IS NOT NULL
+        GROUP BY ALL
+      ),
+      in_field AS (
+        SELECT c.sku, w.week, sum(c.units)::BIGINT AS in_field
+        FROM weeks AS w
+        JOIN cohorts AS c ON c.shipped_on < w.week AND w.week <= c.last_day
         GROUP BY ALL
       ),
       claims AS (
