@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { fisherExact, poissonRateRatioTest, weibullCdf, weibullFit } from '../models/stats/index.js';
+import { Rng } from '../data/generate/prng.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,18 +23,6 @@ function time(label: string, reps: number, fn: () => unknown): void {
     times.push(performance.now() - t0);
   }
   console.log(`stats: ${label}: median ${median(times).toFixed(2)} ms over ${reps} runs`);
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function run(): Promise<void> {
@@ -58,7 +47,8 @@ export async function run(): Promise<void> {
 
   // A field population of 1.1 million units with ages 1–1095 days (three years of shipments),
   // lifetimes Weibull(β = 1.4, η = 3000 days): about 10^5 failures and 10^6 suspensions.
-  const u = rng(42);
+  const prng = new Rng(42);
+  const u = (): number => prng.next();
   const beta = 1.4;
   const eta = 3000;
   const failures: number[] = [];

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WeibullFitError, weibullCdf, weibullFit, weibullForecast } from '../../models/stats/index.js';
-
-/** Deterministic PRNG (mulberry32) so simulated samples are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../../data/generate/prng.js';
 
 const rel = (x: number, y: number): number => Math.abs(x / y - 1);
 
@@ -90,7 +79,8 @@ describe('weibullFit', () => {
   });
 
   it('recovers known parameters from a large simulated, censored sample (property)', () => {
-    const u = rng(20261121);
+    const prng = new Rng(20261121);
+    const u = (): number => prng.next();
     const beta = 1.8;
     const eta = 1200;
     const failures: number[] = [];
