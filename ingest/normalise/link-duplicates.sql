@@ -17,17 +17,26 @@ WITH base AS (
   FROM rma
   WHERE opened_at IS NOT NULL
 ),
+-- Two equi-joins rather than one join with OR, so DuckDB can hash-join them (the OR forced a nested loop).
+-- The branches are disjoint: (a) needs both serials, (b) at least one missing.
 pairs AS (
   SELECT b.rma_key, a.rma_key AS earlier_key, a.opened_at AS earlier_at
   FROM base AS b
   JOIN base AS a
-    ON a.source <> b.source
+    ON a.serial = b.serial
+   AND a.source <> b.source
    AND abs(epoch(a.opened_at) - epoch(b.opened_at)) <= $window_days * 86400
    AND (a.opened_at, a.rma_key) < (b.opened_at, b.rma_key)
-   AND (
-     (a.serial IS NOT NULL AND a.serial = b.serial)
-     OR ((a.serial IS NULL OR b.serial IS NULL) AND a.order_ref IS NOT NULL AND a.order_ref = b.order_ref AND a.sku_ref = b.sku_ref)
-   )
+  UNION ALL
+  SELECT b.rma_key, a.rma_key AS earlier_key, a.opened_at AS earlier_at
+  FROM base AS b
+  JOIN base AS a
+    ON a.order_ref = b.order_ref
+   AND a.sku_ref = b.sku_ref
+   AND (a.serial IS NULL OR b.serial IS NULL)
+   AND a.source <> b.source
+   AND abs(epoch(a.opened_at) - epoch(b.opened_at)) <= $window_days * 86400
+   AND (a.opened_at, a.rma_key) < (b.opened_at, b.rma_key)
 ),
 first_match AS (
   SELECT rma_key, earlier_key
