@@ -14,13 +14,18 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-/** A real DuckDB file in a temp dir, one key per role, and the real app. */
-export async function openWorld(options: Partial<AppOptions> = {}): Promise<TestWorld> {
+/**
+ * A real DuckDB file in a temp dir, one key per role, and the real app. `prepare` fills the store before
+ * the app exists (e.g. bulk data and a build), so no cache sees the empty store.
+ */
+export async function openWorld(options: Partial<AppOptions> & { prepare?: (store: Store) => Promise<void> } = {}): Promise<TestWorld> {
+  const { prepare, ...appOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'rma-api-'));
   const store = await openStore(join(dir, 'rma.duckdb'));
+  await prepare?.(store);
   const keys = {} as Record<Role, string>;
   for (const role of roles) keys[role] = (await createApiKey(store, { role, name: `${role}-test` })).key;
-  const app = await buildApp({ store, rateLimit: false, ...options });
+  const app = await buildApp({ store, rateLimit: false, ...appOptions });
   return {
     dir,
     store,
