@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { RmaError } from '../pipeline/errors.js';
+import * as contract from '../pipeline/schema/report-rows.js';
 
 /**
  * The report rows the dashboards draw (CONTRACT §7 and the report names of §4). Spec builders take
  * rows already aggregated in SQL; these schemas only check the columns a chart reads, so a model that
  * renames a column fails here with the report, row and column named, not with an empty chart.
- * Extra columns are allowed and dropped (the specs inline only what they draw).
+ * Extra columns are allowed and dropped (the specs inline only what they draw). The contract's row
+ * shapes come from pipeline/schema/report-rows.ts; the reports the contract leaves open are defined here.
  */
 const num = z.number();
 const optNum = z.number().nullable().optional();
@@ -14,50 +16,31 @@ const optStr = z.string().nullable().optional();
 const ratio = z.custom<number>((v) => typeof v === 'number', 'expected a number').nullable().optional();
 
 /** CONTRACT §7.1 (report `batches`). */
-export const batchRow = z.object({
-  batch_id: z.string(),
-  sku: optStr,
-  units_shipped: optNum,
-  returns: optNum,
-  confirmed_defects: optNum,
-  defect_rate: optNum,
-  ci_low: optNum,
-  ci_high: optNum,
-  projected_rate: optNum,
-  threshold: optNum,
-  status: z.enum(['ok', 'watch', 'breach', 'confirmed_breach', 'insufficient_exposure']).nullable().optional(),
+export const batchRow = contract.batchRow.pick({
+  batch_id: true,
+  sku: true,
+  units_shipped: true,
+  returns: true,
+  confirmed_defects: true,
+  defect_rate: true,
+  ci_low: true,
+  ci_high: true,
+  projected_rate: true,
+  threshold: true,
+  status: true,
 });
 export type BatchRow = z.infer<typeof batchRow>;
 
-/** CONTRACT §7.2 (report `firmware`). */
-export const firmwareRow = z.object({
-  firmware_version: z.string(),
-  sku: optStr,
-  failure_code: z.string(),
-  returns: optNum,
-  unit_days: optNum,
-  rate_per_1000_unit_months: optNum,
-  baseline_rate: optNum,
-  relative_risk: ratio,
-  p_value: optNum,
-  q_value: optNum,
-  flagged: z.boolean().nullable().optional(),
-});
+/** CONTRACT §7.2 (report `firmware`); the heatmap needs a failure code and draws infinite ratios at the top. */
+export const firmwareRow = contract.firmwareRow
+  .pick({ firmware_version: true, sku: true, returns: true, unit_days: true, rate_per_1000_unit_months: true, baseline_rate: true, p_value: true, q_value: true, flagged: true })
+  .extend({ failure_code: z.string(), relative_risk: ratio });
 export type FirmwareRow = z.infer<typeof firmwareRow>;
 
 /** CONTRACT §7.4 (report `reserve`); month as 'YYYY-MM-DD'. */
-export const reserveRow = z.object({
-  month: z.string(),
-  sku: z.string(),
-  cumulative_accrual: optNum,
-  cumulative_cost: optNum,
-  balance: optNum,
-  forecast_liability: optNum,
-  forecast_low: optNum,
-  forecast_high: optNum,
-  runway_months: optNum,
-  currency: optStr,
-});
+export const reserveRow = contract.reserveRow
+  .pick({ month: true, cumulative_accrual: true, cumulative_cost: true, balance: true, forecast_liability: true, forecast_low: true, forecast_high: true, runway_months: true, currency: true })
+  .extend({ sku: z.string() });
 export type ReserveRow = z.infer<typeof reserveRow>;
 
 /** Report `pareto` (models/pareto.sql): per SKU and over all SKUs (sku '*'), verified and stated counts per code. */
@@ -131,18 +114,7 @@ export const ntfRow = z.object({
 export type NtfRow = z.infer<typeof ntfRow>;
 
 /** CONTRACT §7.5 */
-export const alertRow = z.object({
-  id: z.union([z.string(), z.number()]),
-  rule: z.string(),
-  subject_type: optStr,
-  subject_id: optStr,
-  state: z.string(),
-  severity: optStr,
-  metric: optStr,
-  value: optNum,
-  threshold: optNum,
-  opened_at: optStr,
-});
+export const alertRow = contract.alertRow.pick({ id: true, rule: true, subject_type: true, subject_id: true, state: true, severity: true, metric: true, value: true, threshold: true, opened_at: true });
 export type AlertRow = z.infer<typeof alertRow>;
 
 /**
