@@ -71,7 +71,9 @@ describe('rma-intel ingest / quarantine (CLI)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('export writes Parquet partitioned by month that reads back with identical counts', async () => {
+  it('export writes the canonical and model tables as Parquet partitioned by month that reads back with identical counts, and no key hashes', async () => {
+    expect(cli(['build', '--as-of', '2024-06-30', '--db', db]).status).toBe(0);
+    expect(cli(['keys', 'create', '--role', 'viewer', '--name', 'exporter', '--db', db]).status).toBe(0);
     const out = join(dir, 'export');
     const r = cli(['export', '--out', out, '--db', db, '--json']);
     expect(r.status).toBe(0);
@@ -79,6 +81,11 @@ describe('rma-intel ingest / quarantine (CLI)', () => {
     const rma = tables.find((t) => t.table === 'rma')!;
     expect(rma).toMatchObject({ month_from: 'opened_at', rows: 6 });
     expect(existsSync(join(out, 'rma', 'month=2024-03'))).toBe(true);
+    expect(tables.map((t) => t.table)).not.toContain('api_keys');
+    expect(existsSync(join(out, 'api_keys'))).toBe(false);
+    const reserve = tables.find((t) => t.table === 'models.reserve_monthly')!;
+    expect(reserve).toMatchObject({ month_from: 'month', path: join(out, 'models', 'reserve_monthly') });
+    expect(tables.find((t) => t.table === 'models.rpt_rma')?.rows).toBe(6);
     const store = await openStore(':memory:', { taxonomy: false });
     try {
       for (const t of tables) {
