@@ -13,6 +13,7 @@ import { KeyVerifier } from './keys.js';
 import { ReportCache } from './report-cache.js';
 import { alertRoutes } from './routes/alerts.js';
 import { dashboardRoutes } from './routes/dashboards.js';
+import { exportRoutes } from './routes/export.js';
 import { batchRoutes } from './routes/batches.js';
 import { buildRoutes } from './routes/build.js';
 import { firmwareRoutes } from './routes/firmware.js';
@@ -157,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(intakeRoutes);
   await app.register(ingestRoutes);
   await app.register(buildRoutes);
+  await app.register(exportRoutes);
   await app.register(keyRoutes);
   await app.register(loginRoutes);
   if (options.dashboards !== false) await app.register(dashboardRoutes);
