@@ -44,6 +44,24 @@ const compare = (a: unknown, b: unknown): number => {
 };
 
 /**
+ * Key order of a row array, remembered per array: cached report rows are the same array on every request,
+ * so a 25,000-batch report is checked (and sorted if need be) once, not on each page.
+ */
+const keyOrders = new WeakMap<object, Map<string, unknown[]>>();
+function sortedByKey<T>(rows: T[], keyColumns: readonly string[], cmp: (r: T, key: CursorKey) => number, keyOf: (r: T) => CursorKey): T[] {
+  const id = keyColumns.join('\u0000');
+  const known = keyOrders.get(rows)?.get(id);
+  if (known) return known as T[];
+  // Reports usually arrive in key order already: sort (a copy) only when they do not.
+  let ordered = true;
+  for (let i = 1; i < rows.length && ordered; i++) ordered = cmp(rows[i], keyOf(rows[i - 1])) > 0;
+  const sorted = ordered ? rows : [...rows].sort((a, b) => cmp(a, keyOf(b)));
+  if (!keyOrders.has(rows)) keyOrders.set(rows, new Map());
+  keyOrders.get(rows)!.set(id, sorted);
+  return sorted;
+}
+
+/**
  * One page of rows already in memory (report results, which are small aggregates), ordered by the key
  * columns. Large tables page in SQL instead (see routes/rmas.ts).
  */
@@ -57,10 +75,7 @@ export function pageOf<T extends Record<string, unknown>>(rows: T[], keyColumns:
     return 0;
   };
   const keyOf = (r: T): CursorKey => keyColumns.map((k) => (r[k] ?? null) as string | number | null);
-  // Reports usually arrive in key order already: sort (a copy) only when they do not.
-  let ordered = true;
-  for (let i = 1; i < rows.length && ordered; i++) ordered = cmp(rows[i], keyOf(rows[i - 1])) > 0;
-  const sorted = ordered ? rows : [...rows].sort((a, b) => cmp(a, keyOf(b)));
+  const sorted = sortedByKey(rows, keyColumns, cmp, keyOf);
   // First row after the cursor, by binary search.
   let lo = 0;
   if (after) {

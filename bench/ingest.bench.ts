@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -67,6 +68,8 @@ export async function run(): Promise<void> {
   const measure = (which: 'ours' | 'raw'): SideResult =>
     JSON.parse(execFileSync(process.execPath, [here, which, csv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })) as SideResult;
   // Raw first, ours second, then raw again: the machine is shared, so the baseline brackets our run.
+  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = load();
   const raw1 = measure('raw');
   const ours = measure('ours');
   const raw2 = measure('raw');
@@ -78,6 +81,7 @@ export async function run(): Promise<void> {
     `rma-intel ingest         ${(ours.ms / 1000).toFixed(2)} s  ${rate(ours.rows, ours.ms)}  peak RSS ${ours.max_rss_mb} MB`,
     `ratio ours/raw           ${(rawMs / ours.ms).toFixed(2)}  (target >= 0.80)`,
     `peak RSS under 2 GB      ${ours.max_rss_mb < 2048 ? 'yes' : 'NO'}`,
+    `load average             ${loadBefore} before, ${load()} after (shared machine: compare ratios, not times)`,
   ].join('\n') + '\n');
 }
 
