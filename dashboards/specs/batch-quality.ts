@@ -6,6 +6,27 @@ import { header } from './base.js';
 export interface BatchQualityOptions {
   /** Used when the rows carry no threshold of their own. */
   threshold?: number;
+  /** Most batches drawn (default 300); beyond it the chart keeps those most at risk. */
+  maxBatches?: number;
+}
+
+export const defaultMaxBatches = 300;
+
+/** How urgent a status is: a capped chart keeps the worst statuses first, then the highest upper bounds. */
+const statusRank: Record<string, number> = { confirmed_breach: 0, breach: 1, watch: 2, ok: 3, insufficient_exposure: 4 };
+
+/**
+ * The batches a chart of at most `max` can show: all when they fit, else those most at risk (status, then
+ * the upper bound of the interval, then the projection), back in batch order. Thousands of batches make an
+ * unreadable chart and a spec of megabytes per request; every batch stays one click away in /api/batches.
+ */
+function mostAtRisk<T extends { batch_id: string; status: string; ci_high: number | null; projected_rate: number | null }>(batches: T[], max: number): T[] {
+  if (batches.length <= max) return batches;
+  const risk = (b: T): number => Math.max(b.ci_high ?? 0, b.projected_rate ?? 0);
+  return [...batches]
+    .sort((a, b) => (statusRank[a.status] ?? 5) - (statusRank[b.status] ?? 5) || risk(b) - risk(a) || a.batch_id.localeCompare(b.batch_id))
+    .slice(0, max)
+    .sort((a, b) => a.batch_id.localeCompare(b.batch_id));
 }
 
 /**
@@ -14,7 +35,7 @@ export interface BatchQualityOptions {
  * threshold as a horizontal rule. A click on a batch point drills down to its RMAs (datum.batch_id).
  */
 export function batchQualitySpec(rows: readonly unknown[], options: BatchQualityOptions = {}): TopLevelSpec {
-  const batches = checkRows('batches', batchRow, rows).map((b) => ({
+  const all = checkRows('batches', batchRow, rows).map((b) => ({
     batch_id: b.batch_id,
     sku: b.sku ?? null,
     units_shipped: b.units_shipped ?? null,
@@ -27,6 +48,10 @@ export function batchQualitySpec(rows: readonly unknown[], options: BatchQuality
     threshold: b.threshold ?? options.threshold ?? defaultThreshold,
     status: b.status ?? 'insufficient_exposure',
   }));
+  const batches = mostAtRisk(all, options.maxBatches ?? defaultMaxBatches);
+  const capped = batches.length < all.length
+    ? [`Showing the ${batches.length.toLocaleString('en-US')} batches most at risk of ${all.length.toLocaleString('en-US')} (worst status, then highest upper bound); every batch: /api/batches.`]
+    : [];
   // One rule per distinct threshold (SKUs may have their own), labelled with its value.
   const thresholds = [...new Set(batches.length ? batches.map((b) => b.threshold) : [options.threshold ?? defaultThreshold])]
     .sort((a, b) => a - b)
@@ -47,7 +72,7 @@ export function batchQualitySpec(rows: readonly unknown[], options: BatchQuality
     { field: 'units_shipped', type: 'quantitative', title: 'units shipped', format: formats.count },
   ] as const;
   return {
-    ...header('Batch quality', ['Confirmed defect rate per batch with its 95% Wilson interval; ◇ projected in-warranty rate; red line: threshold.', 'Click a batch to see its RMAs.']),
+    ...header('Batch quality', ['Confirmed defect rate per batch with its 95% Wilson interval; ◇ projected in-warranty rate; red line: threshold.', 'Click a batch to see its RMAs.', ...capped]),
     width: { step: 22 },
     height: 320,
     // Threshold first: drawn beneath the batches, so its label never takes a click meant for a batch.

@@ -93,6 +93,29 @@ describe('what the charts show', () => {
     expect(batches.filter((b) => b.projected_rate !== null).map((b) => b.batch_id)).toEqual(['TH35-2405', 'TH35-2406', 'XP50-2403']);
   });
 
+  test('batch quality with more batches than a chart can show keeps those most at risk, in batch order, and says so', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      batch_id: `B${String(i).padStart(4, '0')}`,
+      sku: 'TS-35',
+      defect_rate: 0.005,
+      ci_low: 0.001,
+      ci_high: 0.005 + (i % 97) / 10_000,
+      status: i === 977 ? 'confirmed_breach' : i === 3 ? 'watch' : 'ok',
+    }));
+    const spec = batchQualitySpec(many, { maxBatches: 50 });
+    const [, shown] = datasets(spec);
+    expect(shown).toHaveLength(50);
+    const ids = shown.map((b) => b.batch_id as string);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toEqual(expect.arrayContaining(['B0977', 'B0003']));
+    // After the two flagged batches, the 48 highest upper bounds of the rest.
+    const okBounds = many.filter((b) => b.status === 'ok').map((b) => b.ci_high).sort((a, b) => b - a);
+    const cut = okBounds[47];
+    for (const b of shown) if (b.status === 'ok') expect(b.ci_high as number).toBeGreaterThanOrEqual(cut);
+    expect(JSON.stringify(spec.title)).toContain('Showing the 50 batches most at risk of 1,000');
+    expect(datasets(batchQualitySpec(many.slice(0, 40), { maxBatches: 50 }))[1]).toHaveLength(40);
+  });
+
   test('batch quality draws marks when rendered headless', async () => {
     expect(await countMarks(batchQualitySpec(f.batchRows))).toBeGreaterThan(f.batchRows.length * 2);
   });
