@@ -224,14 +224,23 @@ async function dropIfKind(conn: DuckDBConnection, name: string, kind: 'BASE TABL
   if (found.length) await conn.run(`DROP ${kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${modelTable(name)}`);
 }
 
+/**
+ * A view is evaluated by whoever reads it, in their session: the build's variables (as_of, settings)
+ * are written into it as literals, so it reads the same rows after the build as during it.
+ */
+export function pinVariables(sql: string, variables: Record<string, string>): string {
+  return sql.replace(/getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)/gi, (call, name: string) => variables[name.toLowerCase()] ?? call);
+}
+
 /** Materialise one model on the build connection (inside the build transaction). */
-async function materialise(conn: DuckDBConnection, model: Model, ctx: BuildContext, byName: Map<string, Model>): Promise<void> {
+async function materialise(conn: DuckDBConnection, model: Model, ctx: BuildContext, byName: Map<string, Model>, variables: Record<string, string>): Promise<void> {
   if (model.kind === 'sql') {
     checkDeclaredInputs(conn, model, byName);
     const verb = model.materialized === 'view' ? 'VIEW' : 'TABLE';
     await dropIfKind(conn, model.name, verb === 'VIEW' ? 'BASE TABLE' : 'VIEW');
+    const sql = verb === 'VIEW' ? pinVariables(model.sql, variables) : model.sql;
     try {
-      await conn.run(`CREATE OR REPLACE ${verb} ${modelTable(model.name)} AS\n${model.sql}`);
+      await conn.run(`CREATE OR REPLACE ${verb} ${modelTable(model.name)} AS\n${sql}`);
     } catch (e) {
       throw new RmaError('RMA_ERR_BUILD', `model ${model.name} (${model.file}) failed: ${(e as Error).message}`, { model: model.name });
     }
@@ -276,15 +285,16 @@ export async function runModels(store: Store, ctx: BuildContext, options: RunMod
   const byName = new Map(ordered.map((m) => [m.name, m]));
   return store.transaction(async (conn) => {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${modelSchema}`);
-    await conn.run(`SET VARIABLE as_of = DATE '${ctx.asOf}'`);
+    const literals: Record<string, string> = { as_of: `DATE '${ctx.asOf}'` };
     for (const [name, value] of Object.entries(options.variables ?? {})) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new RmaError('RMA_ERR_BUILD', `bad model variable name '${name}'`);
-      await conn.run(`SET VARIABLE ${name} = ${sqlLiteral(value)}`);
+      literals[name] = sqlLiteral(value);
     }
+    for (const [name, literal] of Object.entries(literals)) await conn.run(`SET VARIABLE ${name} = ${literal}`);
     const runs: ModelRun[] = [];
     for (const model of ordered) {
       const started = performance.now();
-      await materialise(conn, model, ctx, byName);
+      await materialise(conn, model, ctx, byName, literals);
       await runAudits(conn, model);
       const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${modelTable(model.name)}`);
       const run = { name: model.name, rows: Number(n), ms: Math.round(performance.now() - started) };

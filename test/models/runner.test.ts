@@ -87,6 +87,16 @@ describe('runModels', () => {
     ]);
   });
 
+  it('pins the build variables into a view, so it reads the same rows after the build', async () => {
+    const models = await load({
+      'dated.sql': `${header('dated', '', '   materialized: view\n')}SELECT range AS k, getvariable('as_of') AS d, getvariable('limit_days') AS n FROM range(2)`,
+    });
+    await runModels(t.store, ctx(), { models, variables: { limit_days: 30 } });
+    // a fresh connection: no session variables set
+    const rows = await t.store.withConnection(async (conn) => (await conn.runAndReadAll('SELECT k, d::VARCHAR AS d, n FROM models.dated ORDER BY k')).getRowObjectsJS());
+    expect(rows).toEqual([{ k: 0n, d: '2024-06-30', n: 30 }, { k: 1n, d: '2024-06-30', n: 30 }]);
+  });
+
   it('fails the build when an audit returns rows, naming model, audit and a sample, and keeps the previous build', async () => {
     const good = await load({ 'rated.sql': `${header('rated', '', '   audits: between(r, 0, 1)\n')}SELECT 1 AS k, 0.5 AS r` });
     await runModels(t.store, ctx(), { models: good });
