@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    env: { TZ: 'UTC' },
+    // RMA_INTEL_CHECK_PLANS: every ingest statement in every test (and CLI child) fails if it plans a nested-loop join.
+    env: { TZ: 'UTC', RMA_INTEL_CHECK_PLANS: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

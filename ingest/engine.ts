@@ -200,7 +200,20 @@ function typedRelation(job: FileJob, target: TableDef, mapped: Map<string, strin
 }
 
 /** Run one statement, reporting DuckDB's query progress while it runs (when someone listens). */
+/**
+ * With RMA_INTEL_CHECK_PLANS set (the tests set it), a bulk statement whose plan has a blockwise nested-loop
+ * join fails: DuckDB falls back to it when an equi-join also carries a condition it cannot split off (a
+ * one-side filter in a LEFT JOIN's ON), and it is quadratic in the stored rows — invisible on small fixtures,
+ * hours on a real store. (Inequality joins against the small policy table plan NESTED_LOOP/ASOF and are fine.)
+ */
+async function checkPlan(conn: DuckDBConnection, sql: string): Promise<void> {
+  const plan = (await conn.runAndReadAll(`EXPLAIN ${sql}`)).getRows().map((r) => String(r[1])).join('\n');
+  const loop = /\bBLOCKWISE_NL_JOIN\b/.exec(plan);
+  if (loop) throw new RmaError('RMA_ERR_INTERNAL', `ingest statement plans a ${loop[0]} (quadratic in stored rows): ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+}
+
 async function runWithProgress(conn: DuckDBConnection, sql: string, job: FileJob, phase: IngestProgress['phase']): Promise<void> {
+  if (process.env.RMA_INTEL_CHECK_PLANS) await checkPlan(conn, sql);
   if (process.env.RMA_INTEL_TRACE_SQL) {
     // Where the time goes, statement by statement (benchmark work); stderr only.
     const t0 = performance.now();
