@@ -41,6 +41,8 @@ clocked AS (
   -- Business seconds since Monday 1970-01-05 (day 4) for each stage time: weekdays before the date
   -- × 86400, plus the time of day on a weekday. Differences of these are business durations; weekends
   -- add nothing. NULL stays NULL.
+  -- One column per stage on purpose: the same formula as a list_transform over the six stage times gave
+  -- identical rows but took twice as long (a list built per row).
   SELECT
     *,
     ((day_opened - 4) // 7 * 5 + least((day_opened - 4) % 7, 5)) * 86400
