@@ -11,7 +11,8 @@ WITH RECURSIVE params AS (
   SELECT getvariable('as_of')::DATE AS as_of
 ),
 claims AS (
-  SELECT *
+  -- the columns used below only: this CTE is materialised, and 10 M wide lines cost seconds to copy
+  SELECT rma_key, serial_number, replacement_serial, resolution, sku, warranty_status, opened_at, resolved_at, shipped_at
   FROM models.rpt_rma
   WHERE NOT cancelled AND serial_number IS NOT NULL
 ),
@@ -95,7 +96,9 @@ with_terms AS (
       WHEN 'doa_only' THEN pc.last_doa_replacement_at
     END AS warranty_restarted_at
   FROM per_chain AS pc
-  LEFT JOIN units AS u ON u.serial_number = pc.root_serial
+  -- the registry rows of the chains' first units only: joined directly, DuckDB hashed all 50 M units
+  LEFT JOIN (SELECT serial_number, sku, shipped_at FROM units WHERE serial_number IN (SELECT root_serial FROM per_chain)) AS u
+    ON u.serial_number = pc.root_serial
   LEFT JOIN per_serial AS first_claim ON first_claim.serial_number = pc.root_serial
   LEFT JOIN models.rpt_warranty_terms AS t ON t.sku = coalesce(u.sku, first_claim.sku)
 )

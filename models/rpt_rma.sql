@@ -5,11 +5,30 @@
    The RMA lines of the reports as they looked on the analysis date: duplicates across sources
    dropped, lines opened after the date left out, stage times (and the outcomes they reveal) not yet
    reached blanked, the batch resolved from the unit registry, and unknown costs filled from
-   cost_rates (flagged cost_estimated). Every finance and after-sales report reads this one table. */
+   cost_rates (flagged cost_estimated). Every report reads this one table (the quality models through
+   the stg_rma view): one pass over the RMA lines and the unit registry, one per-RMA table written, with
+   only the columns some report reads (writing 10 M wide rows is most of a build; the rest is in rma). */
 WITH params AS (
   SELECT
     getvariable('as_of')::DATE AS as_of,
     (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
+),
+first_lines AS (
+  -- each returned unit's first line (by day, then key): it ends the unit's exposure, later ones do not
+  SELECT
+    r.serial_number,
+    arg_min(r.rma_key, (CAST(floor(epoch(r.opened_at) / 86400) AS INTEGER), r.rma_key)) AS first_rma_key
+  FROM rma AS r
+  CROSS JOIN params AS p
+  WHERE r.duplicate_of IS NULL AND r.opened_at < p.as_of_end AND r.serial_number IS NOT NULL
+  GROUP BY r.serial_number
+),
+returned_units AS (
+  -- the registry rows of returned units only (a tenth of the registry), so the join below hashes these
+  -- few narrow rows instead of the wide RMA lines; a window over the wide lines cost 20 s at 10 M
+  SELECT u.serial_number, u.sku, u.batch_id, u.firmware_version, u.shipped_at, u.dealer_id, f.first_rma_key
+  FROM units AS u
+  JOIN first_lines AS f ON f.serial_number = u.serial_number
 ),
 lines AS (
   SELECT
@@ -19,10 +38,11 @@ lines AS (
     u.firmware_version AS unit_firmware_version,
     u.shipped_at AS unit_shipped_at,
     u.dealer_id AS unit_dealer_id,
+    coalesce(u.first_rma_key = r.rma_key, false) AS is_first_return,   -- false for units not in the registry
     p.as_of_end
   FROM rma AS r
   CROSS JOIN params AS p
-  LEFT JOIN units AS u ON u.serial_number = r.serial_number
+  LEFT JOIN returned_units AS u ON u.serial_number = r.serial_number
   WHERE r.duplicate_of IS NULL
     AND r.opened_at < p.as_of_end
 ),
@@ -36,7 +56,11 @@ masked AS (
     CASE WHEN resolved_at < as_of_end THEN resolved_at END AS resolved_asof,
     CASE WHEN closed_at < as_of_end THEN closed_at END AS closed_asof,
     (inspected_at IS NOT NULL AND inspected_at >= as_of_end) AS inspection_in_future,
-    (coalesce(resolved_at, closed_at) IS NOT NULL AND coalesce(resolved_at, closed_at) >= as_of_end) AS resolution_in_future
+    (coalesce(resolved_at, closed_at) IS NOT NULL AND coalesce(resolved_at, closed_at) >= as_of_end) AS resolution_in_future,
+    -- still open on the analysis date: neither resolved nor closed (or cancelled) by then; a closed
+    -- line without dates is closed whenever it was read
+    NOT coalesce(least(resolved_at, closed_at) < as_of_end, false)
+      AND NOT (coalesce(stage, '') IN ('closed', 'cancelled') AND resolved_at IS NULL AND closed_at IS NULL) AS open_on_as_of
   FROM lines
 ),
 costed AS (
@@ -52,18 +76,15 @@ costed AS (
 )
 SELECT
   rma_key,
-  source,
-  rma_number,
   serial_number,
   resolved_sku AS sku,                                         -- from the record, else the unit registry
   coalesce(batch_id, unit_batch_id) AS batch_id,
   coalesce(firmware_version, unit_firmware_version) AS firmware_version,
   coalesce(dealer_id, unit_dealer_id) AS dealer_id,           -- the unit registry knows the dealer when the claim does not
-  channel,
-  country,
   return_reason,
   failure_code_stated,
-  failure_code_verified,
+  -- an inspection after the analysis date had not verified anything yet
+  CASE WHEN inspection_in_future THEN NULL ELSE failure_code_verified END AS failure_code_verified,
   CASE WHEN inspection_in_future THEN NULL ELSE inspection_outcome END AS inspection_outcome,
   CASE WHEN resolution_in_future THEN NULL ELSE resolution END AS resolution,
   warranty_status,
@@ -80,13 +101,14 @@ SELECT
   inspected_asof AS inspected_at,
   resolved_asof AS resolved_at,
   closed_asof AS closed_at,
+  open_on_as_of,
+  is_first_return,
   -- When the money moved: at resolution (or closure); a source without stage times pays at opening.
   CASE
     WHEN resolution_in_future THEN NULL
     WHEN coalesce(resolved_asof, closed_asof) IS NOT NULL THEN coalesce(resolved_asof, closed_asof)
     WHEN resolved_at IS NULL AND closed_at IS NULL AND (resolution IS NOT NULL OR NOT costs_unknown) THEN opened_at
   END AS paid_at,
-  coalesce(quantity, 1) AS quantity,
   cost_labor,
   cost_parts,
   cost_shipping,
@@ -101,6 +123,5 @@ SELECT
       + coalesce(cost_replacement, 0) + coalesce(cost_duties, 0) + coalesce(credit_amount, 0)
     WHEN NOT resolution_in_future THEN standard_cost
   END AS cost_gross,                                           -- labour + parts + shipping + replacement + duties + credits
-  currency,
-  cross_border
+  currency
 FROM costed

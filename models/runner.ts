@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { RmaError } from '../pipeline/errors.js';
 import { assetPath } from '../pipeline/paths.js';
 import { queryRows, type Store } from '../pipeline/store.js';
@@ -321,10 +321,21 @@ export async function lastBuildAsOf(store: Store): Promise<string | undefined> {
 
 export type ColumnType = 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'DATE';
 
+const chunkRows = 2048;   // DuckDB's vector size: the most rows a data chunk holds
+const chunkTypes: Record<ColumnType, DuckDBType> = { VARCHAR, DATE: VARCHAR, DOUBLE, BIGINT, BOOLEAN };
+
+/** A row value as the staging column takes it (DATE is staged as text); null/undefined/NaN → NULL. */
+function chunkValue(v: unknown, t: ColumnType): DuckDBValue {
+  if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
+  if (t === 'VARCHAR' || t === 'DATE') return String(v);
+  if (t === 'DOUBLE') return Number(v);
+  if (t === 'BIGINT') return BigInt(Math.round(Number(v)));
+  return Boolean(v);
+}
+
 /**
  * For TS models: (re)create table models.<name> with the given columns and append the rows (plain
- * objects keyed by column name; null/undefined/NaN → NULL). Inference results are per batch or per
- * cell — thousands of rows, not millions — so the appender is plenty.
+ * objects keyed by column name; null/undefined/NaN → NULL).
  */
 export async function writeModelTable(
   conn: DuckDBConnection,
@@ -337,16 +348,14 @@ export async function writeModelTable(
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${q(staging)} (${stagingColumns.join(', ')})`);
   const appender = await conn.createAppender(staging);
   try {
-    for (const row of rows) {
-      for (const [c, t] of columns) {
-        const v = row[c];
-        if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) appender.appendNull();
-        else if (t === 'VARCHAR' || t === 'DATE') appender.appendVarchar(String(v));
-        else if (t === 'DOUBLE') appender.appendDouble(Number(v));
-        else if (t === 'BIGINT') appender.appendBigInt(BigInt(Math.round(Number(v))));
-        else appender.appendBoolean(Boolean(v));
-      }
-      appender.endRow();
+    // Column by column into data chunks (a vector of doubles is one copy): a value at a time through
+    // the appender cost 7 s for the 3 million Kaplan–Meier rows of 25,000 batches.
+    const types = columns.map(([, t]) => chunkTypes[t]);
+    for (let start = 0; start < rows.length; start += chunkRows) {
+      const slice = rows.slice(start, start + chunkRows);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      columns.forEach(([c, t], i) => chunk.setColumnValues(i, slice.map((row) => chunkValue(row[c], t))));
+      appender.appendDataChunk(chunk);
     }
     appender.flushSync();
   } finally {

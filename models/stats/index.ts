@@ -35,7 +35,7 @@ export {
   type LifeData,
   type LifeGroup,
 } from './weibull.js';
-export { kaplanMeier, type KaplanMeierRow } from './kaplan-meier.js';
+export { kaplanMeier, kaplanMeierCounts, type KaplanMeierGroup, type KaplanMeierRow } from './kaplan-meier.js';
 export { nevadaToLifeData, type NevadaLifeData } from './nevada.js';
 export {
   pChart,

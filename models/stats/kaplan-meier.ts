@@ -2,7 +2,7 @@
  * Kaplan–Meier product-limit estimate of the survival function.
  */
 import { normalQuantile } from './special-functions.js';
-import { assertArray, assertNonNegative, assertSameLength, checkConfidence } from './validate.js';
+import { assertArray, assertCount, assertNonNegative, assertSameLength, checkConfidence } from './validate.js';
 
 /** One step of the Kaplan–Meier curve (one distinct event time). */
 export interface KaplanMeierRow {
@@ -49,36 +49,58 @@ export function kaplanMeier(
   confidence?: number,
 ): KaplanMeierRow[] {
   const fn = 'kaplanMeier';
-  const conf = checkConfidence(fn, confidence);
   assertArray(fn, 'times', times);
   assertArray(fn, 'events', events);
   assertSameLength(fn, ['times', 'events'], times, events);
-  const n = times.length;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  const groups = new Map<number, KaplanMeierGroup>();
+  for (let i = 0; i < times.length; i++) {
     assertNonNegative(fn, `times[${i}]`, times[i]);
     const e = events[i];
     if (!(e === true || e === false || e === 0 || e === 1)) {
       throw new TypeError(`${fn}: events[${i}] must be true/false or 1/0, got ${String(e)}`);
     }
-    order[i] = i;
+    const g = groups.get(times[i]) ?? groups.set(times[i], { time: times[i], events: 0, censored: 0 }).get(times[i])!;
+    if (e === true || e === 1) g.events++;
+    else g.censored++;
   }
-  order.sort((x, y) => times[x] - times[y]);
+  return kaplanMeierCounts([...groups.values()], confidence);
+}
+
+/** Life data grouped by time: failures and censorings observed at one time. */
+export interface KaplanMeierGroup {
+  time: number;
+  events: number;
+  censored: number;
+}
+
+/**
+ * Kaplan–Meier from life data grouped by time (the same estimate as {@link kaplanMeier} on the
+ * expanded units): a batch of a million units is a few hundred distinct ages, so the curve costs
+ * the number of ages, not the number of units. Groups may repeat a time; they are added up.
+ */
+export function kaplanMeierCounts(groups: readonly KaplanMeierGroup[], confidence?: number): KaplanMeierRow[] {
+  const fn = 'kaplanMeierCounts';
+  const conf = checkConfidence(fn, confidence);
+  assertArray(fn, 'groups', groups);
+  groups.forEach((g, i) => {
+    assertNonNegative(fn, `groups[${i}].time`, g.time);
+    assertCount(fn, `groups[${i}].events`, g.events);
+    assertCount(fn, `groups[${i}].censored`, g.censored);
+  });
+  const sorted = [...groups].sort((a, b) => a.time - b.time);
   const z = normalQuantile(1 - (1 - conf) / 2);
   const rows: KaplanMeierRow[] = [];
-  let atRisk = n;
+  let atRisk = sorted.reduce((n, g) => n + g.events + g.censored, 0);
   let survival = 1;
   let greenwood = 0;
   let i = 0;
-  while (i < n) {
-    const t = times[order[i]];
+  while (i < sorted.length) {
+    const t = sorted[i].time;
     let d = 0;
     let removed = 0;
-    while (i < n && times[order[i]] === t) {
-      const e = events[order[i]];
-      if (e === true || e === 1) d++;
-      removed++;
-      i++;
+    for (; i < sorted.length && sorted[i].time === t; i++) {
+      d += sorted[i].events;
+      removed += sorted[i].events + sorted[i].censored;
     }
     if (d > 0) {
       survival *= 1 - d / atRisk;

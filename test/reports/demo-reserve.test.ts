@@ -105,7 +105,7 @@ describe('reserve on the demo world', () => {
         SELECT sku, count(*) AS claims, sum(coalesce(cost_gross, 0) - deductible_collected - supplier_recovery) AS cost
         FROM models.rpt_rma
         WHERE warranty_claim AND paid_at IS NOT NULL
-          AND (serial_number IN (SELECT serial_number FROM involved) OR source NOT IN (SELECT DISTINCT source FROM raw_rma))
+          AND (serial_number IN (SELECT serial_number FROM involved) OR rma_key IN (SELECT rma_key FROM rma WHERE source NOT IN (SELECT DISTINCT source FROM raw_rma)))
         GROUP BY sku
       ) AS x USING (sku)
       ORDER BY l.sku`);

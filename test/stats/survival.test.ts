@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kaplanMeier, nevadaToLifeData, weibullFit } from '../../models/stats/index.js';
+import { kaplanMeier, kaplanMeierCounts, nevadaToLifeData, weibullFit } from '../../models/stats/index.js';
 
 describe('kaplanMeier', () => {
   // R survival package, dataset `aml` (Miller 1981), "Maintained" group:
@@ -98,6 +98,36 @@ describe('kaplanMeier', () => {
     const wide = kaplanMeier([1, 2, 3, 4], [1, 1, 0, 1], 0.99)[0];
     const narrow = kaplanMeier([1, 2, 3, 4], [1, 1, 0, 1], 0.8)[0];
     expect(wide.high - wide.low).toBeGreaterThan(narrow.high - narrow.low);
+  });
+
+  // The same R `aml` Maintained group as above, given as counts per time (the form the weibull model
+  // passes: a batch is a few hundred ages, not a million units). The 13 is split over two groups.
+  it('kaplanMeierCounts: R survival aml Maintained group from counts per time', () => {
+    const rows = kaplanMeierCounts([
+      { time: 161, events: 0, censored: 1 }, { time: 9, events: 1, censored: 0 }, { time: 13, events: 1, censored: 0 },
+      { time: 13, events: 0, censored: 1 }, { time: 18, events: 1, censored: 0 }, { time: 23, events: 1, censored: 0 },
+      { time: 28, events: 0, censored: 1 }, { time: 31, events: 1, censored: 0 }, { time: 34, events: 1, censored: 0 },
+      { time: 45, events: 0, censored: 1 }, { time: 48, events: 1, censored: 0 },
+    ]);
+    expect(rows.map((r) => [r.time, r.atRisk, r.events])).toEqual([[9, 11, 1], [13, 10, 1], [18, 8, 1], [23, 7, 1], [31, 5, 1], [34, 4, 1], [48, 2, 1]]);
+    [0.909, 0.818, 0.716, 0.614, 0.491, 0.368, 0.184].forEach((s, i) => expect(rows[i].survival).toBeCloseTo(s, 3));
+    [0.0867, 0.1163, 0.1397, 0.1526, 0.1642, 0.1627, 0.1535].forEach((se, i) => expect(rows[i].stdErr).toBeCloseTo(se, 4));
+  });
+
+  it('kaplanMeierCounts equals kaplanMeier on the expanded units, and rejects bad counts', () => {
+    const groups = [
+      { time: 0.5, events: 3, censored: 40 }, { time: 10.5, events: 0, censored: 25 },
+      { time: 12.5, events: 7, censored: 2 }, { time: 30.5, events: 1, censored: 900 },
+    ];
+    const times: number[] = [];
+    const events: number[] = [];
+    for (const g of groups) {
+      for (let i = 0; i < g.events; i++) times.push(g.time), events.push(1);
+      for (let i = 0; i < g.censored; i++) times.push(g.time), events.push(0);
+    }
+    expect(kaplanMeierCounts(groups, 0.9)).toEqual(kaplanMeier(times, events, 0.9));
+    expect(() => kaplanMeierCounts([{ time: 1, events: 1.5, censored: 0 }])).toThrow(/groups\[0\]\.events/);
+    expect(() => kaplanMeierCounts([{ time: -1, events: 1, censored: 0 }])).toThrow(/groups\[0\]\.time/);
   });
 
   it('edge cases: all censored, no data, last unit fails (S = 0 without NaN), one event', () => {
