@@ -1,6 +1,6 @@
 /* model: batch_age_profile
    grain: batch_id, age_bucket
-   inputs: models.stg_units, models.stg_rma
+   inputs: models.unit_cohorts, models.stg_rma
    audits: not_null(sku), between(failures, 0, 1e12), between(suspensions, 0, 1e12)
    Life data per batch in 30-day age buckets, for the Weibull fit of time to return (batches model):
    failures = confirmed defects by the unit's age at the claim; suspensions = units still without a
@@ -10,10 +10,10 @@ WITH unit_ages AS (
     batch_id,
     any_value(sku) AS sku,
     (exposure_end - shipped_on) // 30 AS age_bucket,
-    count(*) AS units,
-    sum(exposure_end - shipped_on) AS age_sum
-  FROM models.stg_units
-  WHERE batch_id IS NOT NULL
+    sum(units) AS units,
+    sum(units * (exposure_end - shipped_on)) AS age_sum
+  FROM models.unit_cohorts
+  WHERE batch_id IS NOT NULL AND warranty_days IS NOT NULL   -- units with a SKU (and so a warranty)
   GROUP BY batch_id, age_bucket
 ),
 defective_unit_ages AS (

@@ -1,6 +1,6 @@
 /* model: batch_quality
    grain: batch_id
-   inputs: batches, models.stg_units, models.stg_rma, models.stg_warranty
+   inputs: batches, models.unit_cohorts, models.stg_rma, models.stg_warranty
    audits: between(defect_rate, 0, 1)
    Exposure and return counts per production batch as of the analysis date (CONTRACT 7.1 counts).
    Exposure comes from the unit registry; a batch known only from batch totals (batches.units_shipped)
@@ -9,10 +9,10 @@ WITH registry AS (
   SELECT
     batch_id,
     any_value(sku) AS sku,
-    count(*) AS units_shipped,
-    sum(exposure_end - shipped_on) AS gross_unit_days
-  FROM models.stg_units
-  WHERE batch_id IS NOT NULL
+    sum(units) AS units_shipped,
+    sum(units * (exposure_end - shipped_on)) AS gross_unit_days
+  FROM models.unit_cohorts
+  WHERE batch_id IS NOT NULL AND warranty_days IS NOT NULL   -- units with a SKU (and so a warranty)
   GROUP BY batch_id
 ),
 totals_only AS (

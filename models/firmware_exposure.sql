@@ -1,6 +1,6 @@
 /* model: firmware_exposure
    grain: firmware_version, sku, batch_id, age_band
-   inputs: firmware_installs, models.stg_units, models.age_bands
+   inputs: firmware_installs, models.unit_cohorts, models.age_bands
    audits: between(unit_days, 0, 1e15)
    Unit-days on each firmware build per SKU, production batch and unit-age band, up to the analysis date.
    Builds with installed-base snapshots: each snapshot's active units hold until the SKU's next snapshot
@@ -15,8 +15,9 @@ WITH unit_groups AS (
     coalesce(batch_id, '(none)') AS batch_id,
     shipped_on,
     exposure_end,
-    count(*) AS units
-  FROM models.stg_units
+    sum(units) AS units
+  FROM models.unit_cohorts
+  WHERE warranty_days IS NOT NULL   -- units with a SKU (and so a warranty)
   GROUP BY ALL
 ),
 intervals AS (

@@ -1,6 +1,6 @@
 /* model: recovery
    grain: batch_id
-   inputs: models.rpt_rma, batches, units, failure_codes
+   inputs: models.rpt_rma, batches, models.unit_cohorts, failure_codes
    audits: unique(batch_id), not_null(batch_id), not_null(supplier), between(defect_rate, 0, 1)
    Supplier-recovery opportunity per batch made by a named supplier: confirmed defects whose verified
    code is a hardware failure (disposition return_modular or return_escalation in the taxonomy), what
@@ -9,7 +9,6 @@
    `batch_threshold`, default 2 %) qualifies for a whole-batch claim. */
 WITH params AS (
   SELECT
-    (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end,
     coalesce(getvariable('batch_threshold')::DOUBLE, 0.02) AS threshold
 ),
 supplied AS (
@@ -18,10 +17,9 @@ supplied AS (
   WHERE supplier IS NOT NULL AND supplier <> ''
 ),
 registry AS (
-  SELECT u.batch_id, count(*) AS units
-  FROM units AS u
-  CROSS JOIN params AS p
-  WHERE u.shipped_at < p.as_of_end AND u.batch_id IS NOT NULL
+  SELECT batch_id, sum(units) AS units
+  FROM models.unit_cohorts
+  WHERE batch_id IS NOT NULL
   GROUP BY ALL
 ),
 confirmed AS (

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../pipeline/store.js';
 import type { BuildContext, TsModel } from './model.js';
-import { writeModelTable, type ColumnType } from './runner.js';
+import { writeModelColumns, writeModelTable, type ColumnType } from './runner.js';
 import { kaplanMeierCounts, weibullCdf, weibullFit, type WeibullFit } from './stats/index.js';
 
 /**
@@ -122,7 +122,7 @@ export const model: TsModel = {
     const min = settingsOf(ctx);
 
     const fits: Record<string, unknown>[] = [];
-    const km: Record<string, unknown>[] = [];
+    const km: Record<string, unknown[]> = Object.fromEntries(kmColumns.map(([c]) => [c, []]));
     const n = reader.currentRowCount;
     for (let first = 0; first < n; ) {
       // rows come ordered by level and subject: one subject's life data is one run of rows
@@ -153,11 +153,19 @@ export const model: TsModel = {
           ...suspensions.map((f) => ({ time: f.time, events: 0, censored: f.count })),
         ];
         for (const step of kaplanMeierCounts(counts)) {
-          km.push({ batch_id: subject_id, sku, time_days: step.time, at_risk: step.atRisk, events: step.events, survival: step.survival, std_err: step.stdErr, low: step.low, high: step.high });
+          km.batch_id.push(subject_id);
+          km.sku.push(sku);
+          km.time_days.push(step.time);
+          km.at_risk.push(step.atRisk);
+          km.events.push(step.events);
+          km.survival.push(step.survival);
+          km.std_err.push(step.stdErr);
+          km.low.push(step.low);
+          km.high.push(step.high);
         }
       }
     }
     await writeModelTable(conn, 'weibull', fitColumns, fits);
-    await writeModelTable(conn, 'km_curves', kmColumns, km);
+    await writeModelColumns(conn, 'km_curves', kmColumns, km);   // millions of rows at 25,000 batches
   },
 };

@@ -35,6 +35,13 @@ describe('batch_status and firmware_regression rules', () => {
       // Watch counts when configured.
       const watching = testConfig({ settings: { alerts: { batch_status: { statuses: ['watch', 'breach', 'confirmed_breach'] }, firmware_regression: { enabled: false }, reserve_runway: { enabled: false }, reserve_shortfall: { enabled: false }, spc_outlier: { enabled: false } } } });
       expect(await evaluateAlerts(store, { asOf: '2025-07-01', store, config: watching })).toMatchObject({ opened: 1, open: 3 });
+
+      // B1 dips just under the line: no longer firing, not yet resolved (hysteresis), and its stored
+      // evidence still names the RMAs behind it (keys are read for open alerts, not only firing batches).
+      await store.run(`UPDATE models.batches SET status = 'ok', defect_rate = 0.019 WHERE batch_id = 'B1'`);
+      await evaluateAlerts(store, { asOf: '2025-07-02', store, config: watching });
+      const dipped = ((await listAlerts(store, 'open')) as Record<string, any>[]).find((a) => a.subject_id === 'B1')!;
+      expect(dipped.evidence).toMatchObject({ status: 'ok', defect_rate: 0.019, rma_keys: ['r1', 'r2'], rma_count: 2 });
     } finally {
       await dispose();
     }

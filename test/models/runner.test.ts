@@ -118,6 +118,16 @@ describe('runModels', () => {
     await expect(runModels(t.store, ctx(), { models: nul })).rejects.toMatchObject({ code: 'RMA_ERR_AUDIT', details: { audit: 'not_null(k)' } });
   });
 
+  it('lets a grain column marked `?` be NULL, but still audits the grain unique', async () => {
+    const cohorts = await load({ 'cohorts.sql': `${header('cohorts', '', '', 'k?, d')}SELECT NULL::INTEGER AS k, 1 AS d UNION ALL SELECT 1, 1` });
+    await runModels(t.store, ctx(), { models: cohorts });
+    expect(await t.store.all('SELECT * FROM models.cohorts ORDER BY k NULLS FIRST')).toEqual([{ k: null, d: 1 }, { k: 1, d: 1 }]);
+    const twice = await load({ 'twice.sql': `${header('twice', '', '', 'k?, d')}SELECT NULL::INTEGER AS k, 1 AS d UNION ALL SELECT NULL, 1` });
+    await expect(runModels(t.store, ctx(), { models: twice })).rejects.toMatchObject({ code: 'RMA_ERR_AUDIT', details: { audit: 'unique(k, d)' } });
+    const noDay = await load({ 'noday.sql': `${header('noday', '', '', 'k?, d')}SELECT 1 AS k, NULL::INTEGER AS d` });
+    await expect(runModels(t.store, ctx(), { models: noDay })).rejects.toMatchObject({ code: 'RMA_ERR_AUDIT', details: { audit: 'not_null(d)' } });
+  });
+
   it('fails a model that reads a table it does not declare', async () => {
     const sneaky = await load({ 'sneaky.sql': `${header('sneaky', 'units')}SELECT count(*) AS k FROM rma` });
     await expect(runModels(t.store, ctx(), { models: sneaky })).rejects.toMatchObject({
