@@ -1,6 +1,6 @@
 /* model: nevada
    grain: sku, ship_month, return_month
-   inputs: units, models.rpt_rma
+   inputs: models.unit_cohorts, models.rpt_rma
    audits: unique(sku, ship_month, return_month), not_null(sku), not_null(ship_month), not_null(return_month)
    Nevada (ship cohort × return month) matrix per SKU: units shipped in each month and the first
    warranty claim of each of those serials by the month it was raised. Every cell from the ship month
@@ -9,29 +9,23 @@
 WITH params AS (
   SELECT getvariable('as_of')::DATE AS as_of
 ),
-shipped AS (
-  -- UTC ship day by epoch arithmetic (a TIMESTAMPTZ → DATE cast or date_trunc goes through ICU, several
-  -- times slower per row); months are taken after grouping, on thousands of rows instead of millions.
-  -- No CROSS JOIN with params on the 50 M units: with it DuckDB hashed the units, not the claims.
-  SELECT
-    u.serial_number,
-    u.sku,
-    floor(epoch_us(u.shipped_at) / 86400000000)::INTEGER AS ship_day
-  FROM units AS u
-  WHERE u.shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
-),
 cohorts AS (
-  SELECT sku, date_trunc('month', DATE '1970-01-01' + ship_day)::DATE AS ship_month, sum(units)::BIGINT AS units_shipped
-  FROM (SELECT sku, ship_day, count(*) AS units FROM shipped GROUP BY ALL)
+  -- months are taken after grouping by day, on thousands of rows instead of millions
+  SELECT sku, date_trunc('month', shipped_on)::DATE AS ship_month, sum(units)::BIGINT AS units_shipped
+  FROM (SELECT sku, shipped_on, sum(units) AS units FROM models.unit_cohorts GROUP BY ALL)
   GROUP BY ALL
 ),
 first_claims AS (
-  -- A unit's life ends at its first claim; repeats are the repeats report's business.
+  -- A unit's life ends at its first claim; repeats are the repeats report's business. The unit's SKU
+  -- and ship day come with its lines (rpt_rma), so the 50 M units are not scanned here.
   SELECT
     serial_number,
+    any_value(unit_sku) AS sku,
+    floor(epoch_us(any_value(shipped_at)) / 86400000000)::INTEGER AS ship_day,   -- UTC day, no ICU cast
     date_trunc('month', DATE '1970-01-01' + floor(min(epoch_us(opened_at)) / 86400000000)::INTEGER)::DATE AS claim_month
   FROM models.rpt_rma
   WHERE warranty_claim AND serial_number IS NOT NULL
+    AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date
   GROUP BY serial_number
 ),
 returned AS (
@@ -41,10 +35,9 @@ returned AS (
     greatest(claim_month, ship_month) AS return_month,   -- a claim dated before shipping counts in the ship month
     sum(returns)::BIGINT AS returns
   FROM (
-    SELECT s.sku, date_trunc('month', DATE '1970-01-01' + s.ship_day)::DATE AS ship_month, f.claim_month, count(*) AS returns
-    FROM shipped AS s
-    JOIN first_claims AS f USING (serial_number)
-    GROUP BY s.sku, s.ship_day, f.claim_month
+    SELECT sku, date_trunc('month', DATE '1970-01-01' + ship_day)::DATE AS ship_month, claim_month, count(*) AS returns
+    FROM first_claims
+    GROUP BY sku, ship_day, claim_month
   )
   GROUP BY ALL
 ),

@@ -1,6 +1,6 @@
 /* model: repeats
    grain: serial_number
-   inputs: models.rpt_rma, units, models.rpt_warranty_terms
+   inputs: models.rpt_rma, models.rpt_warranty_terms
    audits: unique(serial_number), not_null(serial_number)
    Repeat returns per customer unit: a unit and the replacements sent for it form one chain (followed
    through replacement_serial), keyed by the original serial. Counts the chain's returns and
@@ -12,7 +12,7 @@ WITH RECURSIVE params AS (
 ),
 claims AS (
   -- the columns used below only: this CTE is materialised, and 10 M wide lines cost seconds to copy
-  SELECT rma_key, serial_number, replacement_serial, resolution, sku, warranty_status, opened_at, resolved_at, shipped_at
+  SELECT rma_key, serial_number, replacement_serial, resolution, sku, unit_sku, warranty_status, opened_at, resolved_at, shipped_at
   FROM models.rpt_rma
   WHERE NOT cancelled AND serial_number IS NOT NULL
 ),
@@ -26,7 +26,10 @@ per_serial AS (
     serial_number,
     count(*) AS returns,
     bool_or(resolution IN ('replace', 'advance_replacement') OR replacement_serial IS NOT NULL) AS replaced,
-    any_value(sku) AS sku
+    any_value(sku) AS sku,
+    -- the unit registry's SKU and ship date, the same on every line of the serial
+    any_value(unit_sku) AS unit_sku,
+    any_value(shipped_at) AS shipped_at
   FROM claims
   GROUP BY serial_number
 ),
@@ -86,8 +89,8 @@ per_chain AS (
 with_terms AS (
   SELECT
     pc.*,
-    coalesce(u.sku, first_claim.sku) AS sku,
-    u.shipped_at AS warranty_start,
+    coalesce(first_claim.unit_sku, first_claim.sku) AS sku,
+    first_claim.shipped_at AS warranty_start,
     t.warranty_months,
     t.max_replacements,
     t.restart_on_replacement,
@@ -96,11 +99,9 @@ with_terms AS (
       WHEN 'doa_only' THEN pc.last_doa_replacement_at
     END AS warranty_restarted_at
   FROM per_chain AS pc
-  -- the registry rows of the chains' first units only: joined directly, DuckDB hashed all 50 M units
-  LEFT JOIN (SELECT serial_number, sku, shipped_at FROM units WHERE serial_number IN (SELECT root_serial FROM per_chain)) AS u
-    ON u.serial_number = pc.root_serial
+  -- the chain's first unit is a returned one: its registry SKU and ship date come with its lines
   LEFT JOIN per_serial AS first_claim ON first_claim.serial_number = pc.root_serial
-  LEFT JOIN models.rpt_warranty_terms AS t ON t.sku = coalesce(u.sku, first_claim.sku)
+  LEFT JOIN models.rpt_warranty_terms AS t ON t.sku = coalesce(first_claim.unit_sku, first_claim.sku)
 )
 SELECT
   w.root_serial AS serial_number,

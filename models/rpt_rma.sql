@@ -34,6 +34,7 @@ lines AS (
   SELECT
     r.*,
     coalesce(r.sku, u.sku) AS resolved_sku,
+    u.sku AS unit_sku,
     u.batch_id AS unit_batch_id,
     u.firmware_version AS unit_firmware_version,
     u.shipped_at AS unit_shipped_at,
@@ -95,6 +96,10 @@ SELECT
     AND coalesce(warranty_status, 'unknown') <> 'out_of_warranty'
     AND coalesce(stage, 'intake') <> 'cancelled') AS warranty_claim,
   unit_shipped_at AS shipped_at,
+  -- the registry's own SKU and batch (NULL: unit not registered), for life data by unit (weibull,
+  -- nevada, repeats): with them those models need not scan the 50 M units for the returned ones
+  unit_sku,
+  unit_batch_id,
   opened_at,
   approved_asof AS approved_at,
   received_asof AS received_at,

@@ -73,39 +73,48 @@ function fitOrReason(failures: { time: number; count: number }[], suspensions: {
 export const model: TsModel = {
   name: 'weibull',
   grain: ['level', 'subject_id'],
-  inputs: ['units', 'models.rpt_rma', 'models.rpt_warranty_terms'],
+  inputs: ['models.unit_cohorts', 'models.rpt_rma', 'models.rpt_warranty_terms'],
   audits: [{ kind: 'between', columns: ['p_fail_in_warranty'], low: 0, high: 1 }],
   description: 'Weibull time-to-failure fits per SKU and per batch (days from shipment), and Kaplan–Meier curves per batch (table km_curves).',
   async run(conn: DuckDBConnection, ctx: BuildContext): Promise<void> {
-    // No CROSS JOIN of a one-row params CTE here: with it DuckDB hashed the 50 M units instead of the
-    // few million failures (12 s of a 19 s query at 10 M RMAs). getvariable() is a constant already.
+    // Failures come from the returned units' lines (which carry the unit's SKU, batch and ship date),
+    // survivors from the unit cohorts minus those failures: the 50 M units are not scanned or joined.
     const reader = await conn.runAndReadAll(`
       WITH first_failure AS (
-        SELECT serial_number, DATE '1970-01-01' + floor(min(epoch_us(opened_at)) / 86400000000)::INTEGER AS failed_on
+        SELECT
+          serial_number,
+          any_value(unit_sku) AS sku,
+          any_value(unit_batch_id) AS batch_id,
+          -- UTC days by epoch arithmetic: a TIMESTAMPTZ → DATE cast goes through ICU (several times slower per row)
+          DATE '1970-01-01' + floor(epoch_us(any_value(shipped_at)) / 86400000000)::INTEGER AS shipped_on,
+          DATE '1970-01-01' + floor(min(epoch_us(opened_at)) / 86400000000)::INTEGER AS failed_on
         FROM models.rpt_rma
         WHERE return_reason = 'defective'
           AND coalesce(inspection_outcome, 'not_inspected') NOT IN ('no_trouble_found', 'customer_damage')
           AND NOT cancelled
           AND serial_number IS NOT NULL
+          AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date
         GROUP BY serial_number
       ),
-      shipped AS (
-        -- UTC days by epoch arithmetic: a TIMESTAMPTZ → DATE cast goes through ICU (several times slower per row)
-        SELECT serial_number, sku, batch_id, DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on
-        FROM units
-      ),
-      -- units are grouped once, by batch; the SKU level adds up those groups (not 50 million units again)
-      life AS MATERIALIZED (
-        SELECT
-          u.sku,
-          u.batch_id,
-          f.failed_on IS NOT NULL AS failed,
-          (greatest(coalesce(f.failed_on, getvariable('as_of')) - u.shipped_on, 0) + 0.5)::DOUBLE AS age_days,   -- DOUBLE: DECIMALs convert slowly into JavaScript
-          count(*) AS units
-        FROM shipped AS u
-        LEFT JOIN first_failure AS f USING (serial_number)
-        WHERE u.shipped_on <= getvariable('as_of')
+      failed AS (
+        SELECT sku, batch_id, shipped_on, (greatest(failed_on - shipped_on, 0) + 0.5)::DOUBLE AS age_days, count(*) AS units
+        FROM first_failure
         GROUP BY ALL
+      ),
+      failed_by_day AS (
+        SELECT sku, batch_id, shipped_on, sum(units) AS units FROM failed GROUP BY ALL
+      ),
+      survived AS (
+        -- every other unit shipped by the date is a suspension at its age then
+        SELECT c.sku, c.batch_id, (getvariable('as_of') - c.shipped_on + 0.5)::DOUBLE AS age_days, c.units - coalesce(f.units, 0) AS units
+        FROM (SELECT sku, batch_id, shipped_on, sum(units) AS units FROM models.unit_cohorts GROUP BY ALL) AS c
+        LEFT JOIN failed_by_day AS f
+          ON f.sku IS NOT DISTINCT FROM c.sku AND f.batch_id IS NOT DISTINCT FROM c.batch_id AND f.shipped_on = c.shipped_on
+      ),
+      life AS MATERIALIZED (
+        SELECT sku, batch_id, true AS failed, age_days, sum(units) AS units FROM failed GROUP BY ALL
+        UNION ALL
+        SELECT sku, batch_id, false, age_days, sum(units) FROM survived WHERE units > 0 GROUP BY ALL
       )
       SELECT 'sku' AS level, sku AS subject_id, sku, failed, age_days, sum(units)::INTEGER AS units
       FROM life GROUP BY ALL
