@@ -1,3 +1,4 @@
+import type { DuckDBConnection, DuckDBListVector, DuckDBVector } from '@duckdb/node-api';
 import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
@@ -48,16 +49,40 @@ interface CellRow {
   baseline_unit_days: number;
 }
 
-/** A cell's strata as parallel lists (one row per cell, not per stratum: half a million strata rows
- * cost seconds of string decoding and garbage collection on the way into JavaScript). */
-interface CellStrataRow {
-  firmware_version: string;
-  sku: string;
-  failure_code: string;
-  cases1: number[];
-  time1: number[];
-  cases0: number[];
-  time0: number[];
+/**
+ * Each cell's strata, one row per cell with the strata as lists (five million strata rows at 10 M RMAs
+ * would cost seconds of row decoding), the list elements read straight from the flat child vectors
+ * (no DuckDB list value, no JavaScript array per list).
+ */
+async function readStrata(conn: DuckDBConnection): Promise<Map<string, RateStratum[]>> {
+  const byCell = new Map<string, RateStratum[]>();
+  const result = await conn.run(
+    `SELECT firmware_version, sku, failure_code,
+            list(cases1::DOUBLE) AS cases1, list(time1) AS time1, list(cases0::DOUBLE) AS cases0, list(time0) AS time0
+     FROM models.firmware_strata
+     GROUP BY ALL`,
+  );
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [version, sku, code] = [0, 1, 2].map((i) => chunk!.getColumnVector(i) as DuckDBVector<string>);
+    const lists = [3, 4, 5, 6].map((i) => chunk!.getColumnVector(i) as DuckDBListVector);
+    const [cases1, time1, cases0, time0] = lists.map((l) => l.childVector as DuckDBVector<number>);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      // the four lists of a row come from one group, so they share offsets and lengths
+      const offset = lists.map((l) => l.getEntryOffset(r));
+      const n = lists[0].getEntryLength(r);
+      const strata: RateStratum[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        strata[k] = {
+          cases1: cases1.getItem(offset[0] + k)!,
+          time1: time1.getItem(offset[1] + k)!,
+          cases0: cases0.getItem(offset[2] + k)!,
+          time0: time0.getItem(offset[3] + k)!,
+        };
+      }
+      byCell.set(key({ firmware_version: version.getItem(r)!, sku: sku.getItem(r)!, failure_code: code.getItem(r)! }), strata);
+    }
+  }
+  return byCell;
 }
 
 /** Claims per 1,000 unit-months. */
@@ -102,17 +127,7 @@ export const model: TsModel = {
   async run(conn, ctx: BuildContext) {
     const settings = (ctx.config as ModelConfig).settings.firmware;
     const cells = await queryRows<CellRow>(conn, 'SELECT * FROM models.firmware_cells ORDER BY sku, firmware_version, failure_code');
-    const strata = await queryRows<CellStrataRow>(
-      conn,
-      `SELECT firmware_version, sku, failure_code,
-              list(cases1::DOUBLE) AS cases1, list(time1) AS time1, list(cases0::DOUBLE) AS cases0, list(time0) AS time0
-       FROM models.firmware_strata
-       GROUP BY ALL`,
-    );
-    const strataByCell = new Map<string, RateStratum[]>();
-    for (const s of strata) {
-      strataByCell.set(key(s), s.cases1.map((cases1, i) => ({ cases1, time1: s.time1[i], cases0: s.cases0[i], time0: s.time0[i] })));
-    }
+    const strataByCell = await readStrata(conn);
     const tested = cells.map((c) => {
       const cellStrata = strataByCell.get(key(c));
       const mh = cellStrata?.length ? mantelHaenszelRateRatio(cellStrata) : undefined;

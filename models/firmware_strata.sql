@@ -28,14 +28,11 @@ stratum_exposure AS (
   WHERE is_reference
   GROUP BY ALL
 ),
-stratum_claims AS (
-  SELECT sku, batch_id, age_band, failure_code, sum(returns) AS returns
-  FROM claims
-  WHERE is_reference
-  GROUP BY ALL
-),
 stratum_codes AS (
-  SELECT DISTINCT sku, batch_id, age_band, failure_code FROM claims
+  -- the codes claimed in each stratum, with the reference builds' claims (one pass over the claims)
+  SELECT sku, batch_id, age_band, failure_code, coalesce(sum(returns) FILTER (WHERE is_reference), 0) AS returns
+  FROM claims
+  GROUP BY ALL
 ),
 cells AS (
   SELECT
@@ -47,7 +44,7 @@ cells AS (
     coalesce(own.returns, 0) AS cases1,
     e.unit_days AS time1,
     -- the reference builds, less the build itself when it is one of them
-    coalesce(sc.returns, 0) - CASE WHEN e.is_reference THEN coalesce(own.returns, 0) ELSE 0 END AS cases0,
+    c.returns - CASE WHEN e.is_reference THEN coalesce(own.returns, 0) ELSE 0 END AS cases0,
     coalesce(se.unit_days, 0) - CASE WHEN e.is_reference THEN e.unit_days ELSE 0 END AS time0
   FROM exposure AS e
   JOIN stratum_codes AS c
@@ -57,8 +54,6 @@ cells AS (
   LEFT JOIN claims AS own
     ON own.firmware_version = e.firmware_version AND own.sku = e.sku AND own.batch_id = e.batch_id
    AND own.age_band = e.age_band AND own.failure_code = c.failure_code
-  LEFT JOIN stratum_claims AS sc
-    ON sc.sku = e.sku AND sc.batch_id = e.batch_id AND sc.age_band = e.age_band AND sc.failure_code = c.failure_code
 )
 SELECT
   firmware_version,
