@@ -20,8 +20,8 @@ export interface BuildOptions {
   config?: RmaConfig;
   /** Progress per model (the CLI logs it to stderr). */
   onModel?: (run: ModelRun) => void;
-  /** Wall time of each phase ('models', 'alerts'), for benchmarks and logs. */
-  onPhase?: (phase: 'models' | 'alerts', ms: number) => void;
+  /** Wall time of each phase ('normalise': duplicates and code suggestions over rma; 'models'; 'alerts'), for benchmarks and logs. */
+  onPhase?: (phase: 'normalise' | 'models' | 'alerts', ms: number) => void;
 }
 
 export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
@@ -39,6 +39,8 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   let started = performance.now();
   // Cross-source duplicates and code suggestions are set-wide facts: settle them once before the models read rma.
   await store.withConnection((conn) => normaliseRma(conn));
+  options.onPhase?.('normalise', performance.now() - started);
+  started = performance.now();
   const models = await runModels(store, ctx, {
     onModel: options.onModel,
     variables: {
