@@ -88,11 +88,12 @@ export function parseSqlModel(text: string, file: string): SqlModel {
   const materialized = fields.materialized ?? 'table';
   if (materialized !== 'table' && materialized !== 'view') throw new RmaError('RMA_ERR_BUILD', `${file}: materialized must be table or view`, { file, column: 'materialized' });
   const sql = text.slice(header[0].length).trim().replace(/;\s*$/, '');
+  const grain = splitList(fields.grain);
   return {
     kind: 'sql',
     name: fields.model,
-    grain: splitList(fields.grain).map((c) => c.replace(/\?$/, '')),
-    nullableGrain: splitList(fields.grain).filter((c) => c.endsWith('?')).map((c) => c.slice(0, -1)),
+    grain: grain.map((c) => c.replace(/\?$/, '')),
+    nullableGrain: grain.filter((c) => c.endsWith('?')).map((c) => c.slice(0, -1)),
     inputs: splitList(fields.inputs),
     audits: fields.audits ? parseAudits(fields.audits, file) : [],
     description: prose.join(' '),

@@ -1,3 +1,4 @@
+import { sqlString } from '../../../ingest/typed-sql.js';
 import { queryRows } from '../../store.js';
 import type { AlertRule, Observation, Severity } from '../types.js';
 import { evidenceKeys, modelExists } from './support.js';
@@ -30,7 +31,7 @@ export const batchStatusRule: AlertRule = {
     const batches = await queryRows<BatchRow>(conn, 'SELECT * FROM models.batches WHERE status IS NOT NULL ORDER BY batch_id');
     // Evidence is stored only for firing batches and open alerts (lifecycle.ts); the keys of 25,000
     // ok batches cost 3.5 s at 10 M RMAs and were thrown away.
-    const firing = (settings.batch_status.statuses as string[]).map((s) => `'${s.replaceAll("'", "''")}'`).join(', ') || 'NULL';
+    const firing = (settings.batch_status.statuses as string[]).map(sqlString).join(', ') || 'NULL';
     const keys = (await modelExists(conn, 'stg_rma'))
       ? await evidenceKeys(conn, `
           SELECT batch_id AS subject_id, rma_key FROM models.stg_rma
