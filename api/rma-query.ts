@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { quoteIdent } from '../pipeline/schema/ddl.js';
+import { sqlIdent } from '../pipeline/sql-text.js';
 import { queryRows, type Row } from '../pipeline/store.js';
 import type { AppContext } from './context.js';
 import { decodeCursor, encodeCursor, type Page } from './pagination.js';
@@ -41,7 +41,7 @@ export async function rmaPage(conn: DuckDBConnection, f: RmaFilters): Promise<Pa
   if (f.failure_code !== undefined) where.push(`coalesce(failure_code_verified, failure_code_stated) = ${bind(f.failure_code)}`);
   const after = decodeCursor(f.cursor, 1);
   if (after) where.push(`rma_key > ${bind(String(after[0]))}`);
-  const columns = (f.money ? rmaPublicColumns : rmaQualityColumns).map((c) => `r.${quoteIdent(c)}`);
+  const columns = (f.money ? rmaPublicColumns : rmaQualityColumns).map((c) => `r.${sqlIdent(c)}`);
   const sql = `
     WITH page AS (
       SELECT rowid AS row_id FROM rma

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ingest } from '../ingest/index.js';
 import { syntheticCanonicalCsvSql } from '../ingest/synthetic.js';
-import { sqlString } from '../ingest/typed-sql.js';
+import { sqlString } from '../pipeline/sql-text.js';
 import { openStore } from '../pipeline/store.js';
 
 const here = fileURLToPath(import.meta.url);

@@ -4,13 +4,13 @@ import { basename, extname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RmaError } from '../pipeline/errors.js';
 import type { ColumnDef, TableDef } from '../pipeline/schema/define.js';
-import { quoteIdent as q } from '../pipeline/schema/ddl.js';
+import { sqlIdent as q, sqlString } from '../pipeline/sql-text.js';
 import { tableDef } from '../pipeline/schema/tables.js';
 import { queryRows, type Store } from '../pipeline/store.js';
 import { columnAliases, normaliseName } from './aliases.js';
 import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
 import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader } from './format.js';
-import { cleanText, problemSql, sqlString, typedSql } from './typed-sql.js';
+import { cleanText, problemSql, typedSql } from './typed-sql.js';
 
 export interface FileJob {
   path: string;

@@ -1,8 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { quoteIdent as q } from '../pipeline/schema/ddl.js';
+import { sqlIdent as q, sqlString } from '../pipeline/sql-text.js';
 import type { Store } from '../pipeline/store.js';
-import { sqlString } from './typed-sql.js';
 
 export interface ExportedTable {
   /** `rma`, `units`, … for canonical tables; `models.<name>` for the tables of the last build. */

@@ -1,4 +1,4 @@
-import { sqlString } from './typed-sql.js';
+import { sqlString } from '../pipeline/sql-text.js';
 
 /**
  * SQL writing `rows` synthetic canonical RMA lines (realistic values in every column) to a CSV at `path`,

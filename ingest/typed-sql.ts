@@ -1,4 +1,5 @@
 import type { ColumnDef } from '../pipeline/schema/define.js';
+import { sqlString, sqlStringList } from '../pipeline/sql-text.js';
 import type { Dictionary, ParseOptions } from './format.js';
 
 /**
@@ -7,8 +8,6 @@ import type { Dictionary, ParseOptions } from './format.js';
  * A value that does not parse yields NULL; problemSql() says why, so the row can be quarantined.
  */
 
-export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-const sqlList = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]`;
 
 const defaultTrue = ['true', 't', 'yes', 'y', '1', 'x', 'ja', 'oui', 'wahr'];
 const defaultFalse = ['false', 'f', 'no', 'n', '0', 'nein', 'non', 'falsch'];
@@ -45,7 +44,7 @@ function timestampSql(t: string, parse: ParseOptions): string {
     parts.push(`TRY_CAST(${t} AS TIMESTAMPTZ)`);
   }
   const naive: string[] = [];
-  if (parse.dateFormats?.length) naive.push(`try_strptime(${t}, ${sqlList(parse.dateFormats)})`);
+  if (parse.dateFormats?.length) naive.push(`try_strptime(${t}, ${sqlStringList(parse.dateFormats)})`);
   if (parse.excelSerialDates !== false) naive.push(excelSerial(t));
   for (const n of naive) parts.push(zone ? `timezone(${sqlString(zone)}, ${n})` : `CAST(${n} AS TIMESTAMPTZ)`);
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
@@ -53,7 +52,7 @@ function timestampSql(t: string, parse: ParseOptions): string {
 
 function dateSql(t: string, parse: ParseOptions): string {
   const parts = [`TRY_CAST(${t} AS DATE)`];
-  if (parse.dateFormats?.length) parts.push(`CAST(try_strptime(${t}, ${sqlList(parse.dateFormats)}) AS DATE)`);
+  if (parse.dateFormats?.length) parts.push(`CAST(try_strptime(${t}, ${sqlStringList(parse.dateFormats)}) AS DATE)`);
   if (parse.excelSerialDates !== false) parts.push(`CAST(${excelSerial(t)} AS DATE)`);
   // ISO timestamps in a date column: keep the date part (in UTC).
   parts.push(`CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS DATE)`);

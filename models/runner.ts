@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { RmaError } from '../pipeline/errors.js';
 import { assetPath } from '../pipeline/paths.js';
+import { sqlIdent, sqlString } from '../pipeline/sql-text.js';
 import { queryRows, type Store } from '../pipeline/store.js';
 import type { Audit, BuildContext, TsModel } from './model.js';
 
@@ -177,7 +178,7 @@ function checkDeclaredInputs(conn: DuckDBConnection, model: SqlModel, byName: Ma
   }
 }
 
-const q = (ident: string): string => `"${ident.replace(/"/g, '""')}"`;
+const q = sqlIdent;
 export const modelTable = (name: string): string => `${modelSchema}.${q(name)}`;
 
 function auditSql(table: string, audit: Audit): string {
@@ -275,7 +276,7 @@ function sqlLiteral(value: number | string | number[]): string {
     if (!Number.isFinite(value)) throw new RmaError('RMA_ERR_BUILD', `model variable is not a finite number: ${value}`);
     return Number.isInteger(value) ? `${value}` : `${value}::DOUBLE`;
   }
-  return `'${value.replace(/'/g, "''")}'`;
+  return sqlString(value);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { sqlIdent } from './sql-text.js';
 import type { Store } from './store.js';
 import { RmaError } from './errors.js';
-import { createTableSql, quoteIdent } from './schema/ddl.js';
+import { createTableSql } from './schema/ddl.js';
 import { tables } from './schema/tables.js';
 
 /** Bumped whenever the table definitions change; older stores are migrated forward on open. */
@@ -31,7 +32,7 @@ export async function migrate(store: Store): Promise<void> {
       // Additive sync: a column added to a definition appears in older stores as NULLs.
       const existing = await conn.runAndReadAll("SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1", [def.name]);
       const have = new Set(existing.getRowsJS().map((r) => String(r[0])));
-      for (const c of def.columns) if (!have.has(c.name)) await conn.run(`ALTER TABLE ${quoteIdent(def.name)} ADD COLUMN ${quoteIdent(c.name)} ${c.duckType}`);
+      for (const c of def.columns) if (!have.has(c.name)) await conn.run(`ALTER TABLE ${sqlIdent(def.name)} ADD COLUMN ${sqlIdent(c.name)} ${c.duckType}`);
     }
     await conn.run("INSERT OR REPLACE INTO rma_intel_meta VALUES ('schema_version', $1), ('schema_fingerprint', $2)", [String(schemaVersion), fingerprint]);
   });

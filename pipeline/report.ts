@@ -1,4 +1,5 @@
 import { RmaError } from './errors.js';
+import { sqlIdent, sqlString } from './sql-text.js';
 import { queryRows, type Row, type Store } from './store.js';
 
 /**
@@ -89,7 +90,6 @@ function definitionOf(name: string): ReportDefinition {
   return reportDefinitions[name];
 }
 
-const quote = (ident: string): string => `"${ident.replaceAll('"', '""')}"`;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The SELECT of a report with its filters as positional parameters. */
@@ -112,7 +112,7 @@ async function reportQuery(store: Store, name: string, filters: ReportFilters = 
       if (!def.dateColumn) throw new RmaError('RMA_ERR_USAGE', `report '${name}' has no date to filter by --${key}`, { report: name, column: key });
       if (!isoDate.test(value)) throw new RmaError('RMA_ERR_USAGE', `--${key} must be a date YYYY-MM-DD, got '${value}'`, { column: key });
       params.push(value);
-      where.push(`CAST(${quote(def.dateColumn)} AS DATE) ${key === 'from' ? '>=' : '<='} CAST($${params.length} AS DATE)`);
+      where.push(`CAST(${sqlIdent(def.dateColumn)} AS DATE) ${key === 'from' ? '>=' : '<='} CAST($${params.length} AS DATE)`);
       continue;
     }
     if (!have.has(key)) {
@@ -120,9 +120,9 @@ async function reportQuery(store: Store, name: string, filters: ReportFilters = 
       throw new RmaError('RMA_ERR_USAGE', `report '${name}' cannot be filtered by '${key}'; filters: ${[...usable, ...(def.dateColumn ? ['from', 'to'] : [])].join(', ')}`, { report: name, column: key });
     }
     params.push(value);
-    where.push(`CAST(${quote(key)} AS VARCHAR) = $${params.length}`);
+    where.push(`CAST(${sqlIdent(key)} AS VARCHAR) = $${params.length}`);
   }
-  const sql = `SELECT * FROM models.${quote(def.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${def.orderBy}`;
+  const sql = `SELECT * FROM models.${sqlIdent(def.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${def.orderBy}`;
   return { sql, params };
 }
 
@@ -141,7 +141,7 @@ export async function reportToParquet(store: Store, name: string, filters: Repor
   return store.withConnection(async (conn) => {
     // COPY takes no parameters: materialise the filtered rows first, then copy the temp table.
     await conn.run(`CREATE OR REPLACE TEMP TABLE report_export AS ${sql}`, params);
-    await conn.run(`COPY report_export TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+    await conn.run(`COPY report_export TO ${sqlString(file)} (FORMAT parquet)`);
     const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM report_export');
     await conn.run('DROP TABLE report_export');
     return n;

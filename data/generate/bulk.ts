@@ -5,8 +5,9 @@
  * some NULLs), not a statistically planted world: use the demo world for that.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlIdent, sqlString, sqlStringList } from '../../pipeline/sql-text.js';
 import { channels, inspectionOutcomes, resolutions, returnReasons, warrantyStatuses } from '../../pipeline/schema/enums.js';
-import { createTableSql, quoteIdent } from '../../pipeline/schema/ddl.js';
+import { createTableSql } from '../../pipeline/schema/ddl.js';
 import { rmaTable, tableDef } from '../../pipeline/schema/tables.js';
 import { openStore, type Store } from '../../pipeline/store.js';
 import { fileColumns } from './format.js';
@@ -24,8 +25,6 @@ export interface BulkStoreCounts {
   asOf?: string;
 }
 
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-const sqlList = (items: readonly string[]): string => `[${items.map(sqlString).join(', ')}]`;
 const countryList = ['US', 'US', 'US', 'CA', 'DE', 'DE', 'FR', 'SE', 'FI', 'PL', 'GB', 'NO', 'CH', 'AU'];
 const versionsPerSku = 6;
 
@@ -135,7 +134,7 @@ function rmaSelect(n: number, s: Shape, codes: readonly string[]): string {
         opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800)::BIGINT) AS inspected,
         opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800 + 86400 + r_resv * 2592000)::BIGINT) AS resolved,
         opened + to_seconds((172800 + r_recv * 1209600 + 3600 + r_insp * 172800 + 86400 + r_resv * 2592000 + r_clos * 345600)::BIGINT) AS closed,
-        CASE WHEN r_kind < 0.80 THEN 'defective' ELSE pickU(${sqlList(returnReasons.filter((r) => r !== 'defective'))}, r_reason) END AS return_reason
+        CASE WHEN r_kind < 0.80 THEN 'defective' ELSE pickU(${sqlStringList(returnReasons.filter((r) => r !== 'defective'))}, r_reason) END AS return_reason
       FROM timed
     )
     SELECT
@@ -164,17 +163,17 @@ function rmaSelect(n: number, s: Shape, codes: readonly string[]): string {
       version_name(least(${versionsPerSku - 1}, version_at(opened) - CASE WHEN r_old < 0.3 THEN 1 ELSE 0 END)) AS firmware_version,
       1 AS quantity,
       return_reason,
-      CASE WHEN return_reason = 'defective' AND r_stated < 0.85 THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_stated,
-      CASE WHEN return_reason = 'defective' AND inspected < ${asOfTs} AND r_ntf >= 0.2 THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_verified,
-      CASE WHEN return_reason = 'defective' THEN pickU(${sqlList(codes)}, r_code) END AS failure_code_raw,
+      CASE WHEN return_reason = 'defective' AND r_stated < 0.85 THEN pickU(${sqlStringList(codes)}, r_code) END AS failure_code_stated,
+      CASE WHEN return_reason = 'defective' AND inspected < ${asOfTs} AND r_ntf >= 0.2 THEN pickU(${sqlStringList(codes)}, r_code) END AS failure_code_verified,
+      CASE WHEN return_reason = 'defective' THEN pickU(${sqlStringList(codes)}, r_code) END AS failure_code_raw,
       CASE WHEN r_desc < 0.1 THEN NULL ELSE pickU(['Unit does not work as expected', 'Customer reports a fault', 'Returned by dealer', 'See attached photos, please check'], r_desc) END AS description,
       CASE WHEN r_cust < 0.3 THEN NULL ELSE 'C-' || lpad((hash(j, 'cust', ${s.seed}::BIGINT) % 10000000)::VARCHAR, 8, '0') END AS customer_id,
       CASE WHEN r_chan < 0.6 THEN 'D-' || lpad((1 + hash(j, 'dealer', ${s.seed}::BIGINT) % 200)::VARCHAR, 3, '0') END AS dealer_id,
-      CASE WHEN r_chan < 0.55 THEN 'dealer' WHEN r_chan < 0.6 THEN 'distributor' ELSE pickU(${sqlList(channels.filter((c) => c !== 'dealer' && c !== 'distributor'))}, r_chan2) END AS channel,
-      pick(${sqlList(countryList)}, j, 'country') AS country,
-      CASE WHEN inspected < ${asOfTs} AND return_reason = 'defective' THEN pickU(${sqlList(inspectionOutcomes)}, r_outcome) WHEN return_reason <> 'defective' THEN 'not_inspected' END AS inspection_outcome,
-      CASE WHEN resolved < ${asOfTs} THEN pickU(${sqlList(resolutions)}, r_resolution) END AS resolution,
-      CASE WHEN age_u * 730 < 30 THEN 'doa' ELSE pickU(${sqlList(warrantyStatuses.filter((w) => w !== 'doa'))}, r_warranty) END AS warranty_status,
+      CASE WHEN r_chan < 0.55 THEN 'dealer' WHEN r_chan < 0.6 THEN 'distributor' ELSE pickU(${sqlStringList(channels.filter((c) => c !== 'dealer' && c !== 'distributor'))}, r_chan2) END AS channel,
+      pick(${sqlStringList(countryList)}, j, 'country') AS country,
+      CASE WHEN inspected < ${asOfTs} AND return_reason = 'defective' THEN pickU(${sqlStringList(inspectionOutcomes)}, r_outcome) WHEN return_reason <> 'defective' THEN 'not_inspected' END AS inspection_outcome,
+      CASE WHEN resolved < ${asOfTs} THEN pickU(${sqlStringList(resolutions)}, r_resolution) END AS resolution,
+      CASE WHEN age_u * 730 < 30 THEN 'doa' ELSE pickU(${sqlStringList(warrantyStatuses.filter((w) => w !== 'doa'))}, r_warranty) END AS warranty_status,
       CASE WHEN r_repl < 0.08 THEN 'R' || lpad((i + 1)::VARCHAR, 9, '0') END AS replacement_serial,
       CASE WHEN resolved < ${asOfTs} THEN round(10 + r_c1 * 130, 2)::DECIMAL(14,2) END AS cost_labor,
       CASE WHEN resolved < ${asOfTs} THEN round(r_c2 * 180, 2)::DECIMAL(14,2) END AS cost_parts,
@@ -206,14 +205,14 @@ function rmaColumnsSql(render: (name: string, kind: string) => string = (n) => n
  */
 async function loadTable(conn: DuckDBConnection, name: string, insertSql: string): Promise<void> {
   const def = tableDef(name);
-  const count = (await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM ${quoteIdent(name)}`)).getRowsJS()[0][0];
+  const count = (await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM ${sqlIdent(name)}`)).getRowsJS()[0][0];
   const deferKey = count === 0 && def.key.length > 0;
   if (deferKey) {
-    await conn.run(`DROP TABLE ${quoteIdent(name)}`);
+    await conn.run(`DROP TABLE ${sqlIdent(name)}`);
     await conn.run(createTableSql({ ...def, key: [] }));
   }
   await conn.run(insertSql);
-  if (deferKey) await conn.run(`ALTER TABLE ${quoteIdent(name)} ADD PRIMARY KEY (${def.key.map(quoteIdent).join(', ')})`);
+  if (deferKey) await conn.run(`ALTER TABLE ${sqlIdent(name)} ADD PRIMARY KEY (${def.key.map(sqlIdent).join(', ')})`);
 }
 
 function shapeOf(counts: BulkStoreCounts): Shape {
@@ -274,7 +273,7 @@ export async function fillBulkStore(store: Store, counts: BulkStoreCounts): Prom
           serial_name(j), sku_name(sku_of_batch(batch_of(j))), batch_name(batch_of(j)), shipped_of(j),
           CASE WHEN u(j, 'cust') < 0.3 THEN NULL ELSE 'C-' || lpad((hash(j, 'cust', ${s.seed}::BIGINT) % 10000000)::VARCHAR, 8, '0') END,
           CASE WHEN u(j, 'chan') < 0.6 THEN 'D-' || lpad((1 + hash(j, 'dealer', ${s.seed}::BIGINT) % 200)::VARCHAR, 3, '0') END,
-          pick(${sqlList(countryList)}, j, 'country'),
+          pick(${sqlStringList(countryList)}, j, 'country'),
           version_name(version_at(shipped_of(j))),
           CASE sku_of_batch(batch_of(j)) WHEN 0 THEN 1949.22 ELSE 1013.22 END::DECIMAL(14,2),
           'USD', ${run}, (j + 1)::INTEGER
@@ -307,7 +306,7 @@ export async function fillBulkStore(store: Store, counts: BulkStoreCounts): Prom
       await loadTable(conn, 'cost_rates', `
         INSERT INTO cost_rates (resolution, sku, standard_cost, currency, run_id, source_row)
         SELECT res, '*', (20 + 40 * idx)::DECIMAL(14,2), 'USD', ${run}, idx::INTEGER
-        FROM (SELECT unnest(${sqlList(resolutions)}) AS res, generate_subscripts(${sqlList(resolutions)}, 1) AS idx)`);
+        FROM (SELECT unnest(${sqlStringList(resolutions)}) AS res, generate_subscripts(${sqlStringList(resolutions)}, 1) AS idx)`);
       const names = fileColumns(rmaTable).map((c) => `"${c.name}"`);
       await loadTable(conn, 'rma', `
         INSERT INTO rma (rma_key, ${names.join(', ')}, run_id, source_row, record_hash)

@@ -1,3 +1,4 @@
+import { sqlIdent, sqlString } from '../../pipeline/sql-text.js';
 import { alpha3ToAlpha2 } from './countries.js';
 import type { Transform } from './mapping.schema.js';
 
@@ -6,8 +7,9 @@ import type { Transform } from './mapping.schema.js';
  * (VARCHAR, NULL when empty) and returns a SQL expression; nothing here touches rows in JavaScript.
  */
 
-export const lit = (value: string): string => `'${value.replaceAll("'", "''")}'`;
-export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+// The mapping compiler's short names for the shared quoting.
+export const lit = sqlString;
+export const ident = sqlIdent;
 
 /** A DuckDB MAP literal with lower-cased keys, looked up case-insensitively. */
 export function dictionaryLookup(x: string, dict: Record<string, string>): string {

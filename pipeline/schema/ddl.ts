@@ -1,6 +1,6 @@
+import { sqlIdent } from '../sql-text.js';
 import type { TableDef } from './define.js';
 
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * Bulk-loaded tables whose key uniqueness the ingest engine keeps with set operations (anti-joins) instead of
@@ -10,9 +10,9 @@ export const bulkLoadedTables: ReadonlySet<string> = new Set(['rma', 'units']);
 
 /** CREATE TABLE derived from a table definition; the natural key is the primary key where there is one. */
 export function createTableSql(def: TableDef): string {
-  const cols = def.columns.map((c) => `  ${quoteIdent(c.name)} ${c.duckType}${c.key ? ' NOT NULL' : ''}`);
-  if (def.key.length && !bulkLoadedTables.has(def.name)) cols.push(`  PRIMARY KEY (${def.key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(def.name)} (\n${cols.join(',\n')}\n)`;
+  const cols = def.columns.map((c) => `  ${sqlIdent(c.name)} ${c.duckType}${c.key ? ' NOT NULL' : ''}`);
+  if (def.key.length && !bulkLoadedTables.has(def.name)) cols.push(`  PRIMARY KEY (${def.key.map(sqlIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${sqlIdent(def.name)} (\n${cols.join(',\n')}\n)`;
 }
 
 /** A Markdown table of the columns, for the README and docs. */
@@ -21,4 +21,3 @@ export function markdownTable(def: TableDef): string {
   return [`### \`${def.name}\``, '', def.description, '', '| column | type | | description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-export { quoteIdent };

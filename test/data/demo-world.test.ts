@@ -8,6 +8,7 @@ import { splitCsvLine } from '../../data/generate/taxonomy.js';
 import { referenceEmitter } from '../../data/generate/write-reference.js';
 import { openStore, type Store } from '../../pipeline/store.js';
 import { rmaTable, unitsTable } from '../../pipeline/schema/tables.js';
+import { sqlStringList } from '../../pipeline/sql-text.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rma-demo-world-'));
 let first: GeneratedDemo;
@@ -22,7 +23,6 @@ const digest = (dir: string): Record<string, string> =>
 const rmaColumns = rmaTable.columns.filter((c) => !c.internal).map((c) => c.name);
 const col = (name: string): number => rmaColumns.indexOf(name);
 const fault = (id: string) => gt.planted.find((p) => p.id === id)!;
-const sqlList = (xs: string[]): string => `[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ')}]`;
 /** Wilson score interval, 95 %: written out here so the check does not lean on the code under test. */
 function wilson(k: number, n: number): { low: number; high: number } {
   const z = 1.959963984540054;
@@ -47,9 +47,9 @@ beforeAll(async () => {
   await store.run(`
     CREATE TABLE demo_rma AS
     WITH erp AS (
-      SELECT *, list_position(${sqlList(erpFiles.map((f) => join(dir, f)))}, filename) AS file_index
-      FROM read_csv(${sqlList(erpFiles.map((f) => join(dir, f)))}, all_varchar = true, header = true, filename = true)
-      WHERE coalesce(rma_number, '') <> '' AND rma_number NOT IN (SELECT unnest(${sqlList(dirty)}))
+      SELECT *, list_position(${sqlStringList(erpFiles.map((f) => join(dir, f)))}, filename) AS file_index
+      FROM read_csv(${sqlStringList(erpFiles.map((f) => join(dir, f)))}, all_varchar = true, header = true, filename = true)
+      WHERE coalesce(rma_number, '') <> '' AND rma_number NOT IN (SELECT unnest(${sqlStringList(dirty)}))
       QUALIFY row_number() OVER (PARTITION BY rma_number ORDER BY file_index DESC) = 1
     ), portal AS (
       SELECT json AS j FROM read_ndjson_objects('${join(dir, portal)}')
@@ -59,7 +59,7 @@ beforeAll(async () => {
     SELECT json_extract_string(j, '$.rma_number'), json_extract_string(j, '$.batch_id'), json_extract_string(j, '$.serial_number'), json_extract_string(j, '$.sku'), json_extract_string(j, '$.firmware_version'), json_extract_string(j, '$.return_reason'),
            json_extract_string(j, '$.inspection_outcome'), json_extract_string(j, '$.failure_code_verified'), json_extract_string(j, '$.dealer_id')
     FROM portal
-    WHERE json_extract_string(j, '$.rma_number') IS NOT NULL AND json_extract_string(j, '$.rma_number') NOT IN (SELECT unnest(${sqlList([...dirty, ...crossSource])}))`);
+    WHERE json_extract_string(j, '$.rma_number') IS NOT NULL AND json_extract_string(j, '$.rma_number') NOT IN (SELECT unnest(${sqlStringList([...dirty, ...crossSource])}))`);
   await store.run(`CREATE VIEW demo_confirmed AS SELECT * FROM demo_rma WHERE return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')`);
 }, 300_000);
 

@@ -1,4 +1,4 @@
-import { sqlString } from '../../../ingest/typed-sql.js';
+import { sqlString } from '../../sql-text.js';
 import { queryRows } from '../../store.js';
 import type { AlertRule, Observation, Severity } from '../types.js';
 import { evidenceKeys, modelExists } from './support.js';
