@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { RmaError } from '../pipeline/errors.js';
+import { defaultConfig } from '../pipeline/config.js';
+import { modelVariables } from '../pipeline/model-variables.js';
 import { assetPath } from '../pipeline/paths.js';
 import { sqlIdent, sqlString } from '../pipeline/sql-text.js';
 import { queryRows, type Store } from '../pipeline/store.js';
@@ -265,7 +267,10 @@ export interface RunModelsOptions {
   models?: Model[];
   /** Called after each model, for progress logs. */
   onModel?: (run: ModelRun) => void;
-  /** Extra session variables for SQL models (`getvariable('name')`), e.g. settings from the config file. */
+  /**
+   * Session variables for SQL models (`getvariable('name')`): settings from the config file
+   * (pipeline/model-variables.ts), over the defaults' values.
+   */
   variables?: Record<string, number | string | number[]>;
 }
 
@@ -292,7 +297,7 @@ export async function runModels(store: Store, ctx: BuildContext, options: RunMod
   return store.transaction(async (conn) => {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${modelSchema}`);
     const literals: Record<string, string> = { as_of: `DATE '${ctx.asOf}'` };
-    for (const [name, value] of Object.entries(options.variables ?? {})) {
+    for (const [name, value] of Object.entries({ ...modelVariables(defaultConfig()), ...options.variables })) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new RmaError('RMA_ERR_BUILD', `bad model variable name '${name}'`);
       literals[name] = sqlLiteral(value);
     }

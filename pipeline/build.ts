@@ -1,6 +1,7 @@
 import type { BuildContext } from '../models/model.js';
 import { runModels, type ModelRun } from '../models/runner.js';
 import { loadConfig, toBuildConfig, type RmaConfig } from './config.js';
+import { modelVariables } from './model-variables.js';
 import { RmaError } from './errors.js';
 import type { Store } from './store.js';
 import { evaluateAlerts } from './alerts/index.js';
@@ -43,10 +44,7 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   started = performance.now();
   const models = await runModels(store, ctx, {
     onModel: options.onModel,
-    variables: {
-      default_warranty_months: settings.warranty.default_months,
-      age_bands: settings.firmware.age_bands,
-    },
+    variables: modelVariables(settings),
   });
   options.onPhase?.('models', performance.now() - started);
   started = performance.now();

@@ -59,12 +59,27 @@ export const warrantyConfigSchema = z.strictObject({
   default_months: z.number().int().positive().default(24),
 });
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+
+export const slaConfigSchema = z.strictObject({
+  /** Response promise: approval within this many business hours of the claim. */
+  response_hours: z.number().positive().default(48),
+  /** Inspection promise: within this many business hours of receipt. */
+  inspection_hours: z.number().positive().default(48),
+  /** Resolution promise: within this many working days of the claim. */
+  resolution_working_days: z.number().positive().default(30),
+  /** Days that are not business days although Monday–Friday (public holidays, plant shutdowns), UTC. */
+  holidays: z.array(isoDay).default([]),
+});
+
 /** One line per section; a missing section means all its defaults. */
 export const configSchema = z.strictObject({
   batches: batchesConfigSchema.prefault({}),
   firmware: firmwareConfigSchema.prefault({}),
   gate: gateConfigSchema.prefault({}),
   warranty: warrantyConfigSchema.prefault({}),
+  sla: slaConfigSchema.prefault({}),
   alerts: alertsConfigSchema.prefault({}),
 });
 

@@ -29,7 +29,7 @@ export const testConfig = (overrides: Record<string, unknown> = {}): BuildConfig
  * Build the named models (and the models they read) as of a date with the real runner, so the
  * header, input declarations and audits are exercised exactly as `rma-intel build` does.
  */
-export async function runModels(store: Store, asOf: string, names: string[], config: BuildConfig = testConfig(), variables: Record<string, number | string> = {}): Promise<void> {
+export async function runModels(store: Store, asOf: string, names: string[], config: BuildConfig = testConfig(), variables: Record<string, number | string | number[]> = {}): Promise<void> {
   const all = await discoverModels();
   const byName = new Map(all.map((m) => [m.name, m]));
   const wanted = new Set<string>();

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../pipeline/config.js';
+import { holidayClock, modelVariables } from '../../pipeline/model-variables.js';
 import { report } from '../../pipeline/report.js';
 import { insert, rmaLine, runModels, tempStore } from './helpers.js';
 
@@ -39,6 +41,42 @@ describe('SLA in business time', () => {
       await runModels(store, '2025-04-14', ['sla']);
       expect(await store.one<Row>("SELECT status, resolution_met, age_working_days FROM models.sla_items WHERE rma_key = 't::R3:1'"))
         .toEqual({ status: 'open_overdue', resolution_met: false, age_working_days: 31 });
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe('SLA holidays and limits (settings `sla`)', () => {
+  it('indexes weekday holidays by day number; weekend holidays and duplicates change nothing', () => {
+    // 2025-12-25 is a Thursday (day 20447), 2025-12-27 a Saturday.
+    expect(holidayClock(['2025-12-26', '2025-12-25', '2025-12-27', '2025-12-25'])).toEqual({
+      sla_holiday_from: 20447, sla_holiday_last: 2, sla_holidays_before: [0, 1, 2],
+    });
+    expect(holidayClock([])).toEqual({ sla_holiday_from: 0, sla_holiday_last: 0, sla_holidays_before: [0] });
+    expect(() => parseConfig({ sla: { holidays: ['2025-02-30'] } })).toThrow(/sla\.holidays\.0: not a calendar date/);
+  });
+
+  it('stops the clock on holidays and judges against the configured limits', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      await insert(store, 'rma', [
+        // Wednesday 24 Dec 09:00 → Monday 29 Dec 10:00 over Christmas (Thu 25, Fri 26 holidays):
+        // 15 + 10 = 25 business hours (73 without the holidays). Received on the holiday at 12:00,
+        // inspected Monday 11:00: the clock starts Monday 00:00 → 11 h (47 without).
+        rmaLine(1, { sku: 'A', opened_at: '2025-12-24T09:00:00Z', approved_at: '2025-12-29T10:00:00Z',
+          received_at: '2025-12-25T12:00:00Z', inspected_at: '2025-12-29T11:00:00Z',
+          // Wed 24 → Wed 31 Dec 09:00: Wed, Mon, Tue = 3 working days (5 without).
+          resolved_at: '2025-12-31T09:00:00Z' }),
+      ]);
+      const asOf = '2026-01-31';
+      const read = (): Promise<Row | undefined> => store.one<Row>('SELECT response_hours, response_met, inspection_hours, inspection_met, resolution_working_days, resolution_met FROM models.sla_items');
+      await runModels(store, asOf, ['sla']);
+      expect(await read()).toEqual({ response_hours: 73, response_met: false, inspection_hours: 47, inspection_met: true, resolution_working_days: 5, resolution_met: true });
+
+      const settings = parseConfig({ sla: { holidays: ['2025-12-25', '2025-12-26'], response_hours: 24, resolution_working_days: 2 } });
+      await runModels(store, asOf, ['sla'], undefined, modelVariables(settings));
+      expect(await read()).toEqual({ response_hours: 25, response_met: false, inspection_hours: 11, inspection_met: true, resolution_working_days: 3, resolution_met: false });
     } finally {
       await dispose();
     }

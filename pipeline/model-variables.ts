@@ -1,0 +1,33 @@
+import type { RmaConfig } from './config.js';
+
+const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000;
+
+/**
+ * Holidays as the SQL clock reads them (models/sla_items.sql): `sla_holidays_before[i + 1]` = weekday
+ * holidays before day number `sla_holiday_from + i`, for i = 0 … length − 1; days before the first index
+ * have none before them, days after the last index (`sla_holiday_last`) have them all. A lookup in a constant list per row, not a
+ * search: SLA is computed over every RMA line. Weekend holidays change nothing (not business days anyway).
+ */
+export function holidayClock(holidays: readonly string[]): { sla_holiday_from: number; sla_holiday_last: number; sla_holidays_before: number[] } {
+  const days = [...new Set(holidays.map(dayNumber))].filter((d) => { const dow = (d + 3) % 7; return dow < 5; }).sort((a, b) => a - b);   // 0 = Monday
+  if (!days.length) return { sla_holiday_from: 0, sla_holiday_last: 0, sla_holidays_before: [0] };
+  const from = days[0];
+  const before: number[] = [];
+  for (let day = from, seen = 0; day <= days[days.length - 1] + 1; day++) {
+    before.push(seen);
+    if (days[seen] === day) seen++;
+  }
+  return { sla_holiday_from: from, sla_holiday_last: before.length - 1, sla_holidays_before: before };
+}
+
+/** Settings the SQL models read with getvariable() (pinned into views as literals). */
+export function modelVariables(settings: RmaConfig): Record<string, number | number[]> {
+  return {
+    default_warranty_months: settings.warranty.default_months,
+    age_bands: settings.firmware.age_bands,
+    sla_response_hours: settings.sla.response_hours,
+    sla_inspection_hours: settings.sla.inspection_hours,
+    sla_resolution_days: settings.sla.resolution_working_days,
+    ...holidayClock(settings.sla.holidays),
+  };
+}
