@@ -4,14 +4,15 @@
    audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
    Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
    no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
-WITH params AS (
-  SELECT (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
-),
-sold AS (
-  SELECT coalesce(u.dealer_id, '(direct)') AS dealer_id, count(*) AS units_sold
-  FROM units AS u
-  CROSS JOIN params AS p
-  WHERE u.shipped_at < p.as_of_end
+WITH sold AS (
+  -- grouped by the registry's dealer first, '(direct)' written on the groups; the date compared as a constant
+  SELECT coalesce(dealer_id, '(direct)') AS dealer_id, sum(units)::BIGINT AS units_sold
+  FROM (
+    SELECT dealer_id, count(*) AS units
+    FROM units
+    WHERE shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
+    GROUP BY dealer_id
+  )
   GROUP BY ALL
 ),
 returned AS (
