@@ -123,4 +123,44 @@ describe('repeat returns', () => {
       await dispose();
     }
   });
+
+  it('counts only the lines that were not cancelled, also for unregistered units, and follows a unit exchanged twice', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      await insert(store, 'warranty_policies', [
+        { sku: 'A', effective_from: '2020-01-01', warranty_months: 12, doa_days: 30, max_replacements: 1, restart_on_replacement: 'doa_only' },
+      ]);
+      const shipped = { sku: 'A', shipped_at: '2025-01-01T00:00:00Z' };
+      await insert(store, 'units', ['C1', 'D1', 'M1', 'S1'].map((serial_number) => ({ serial_number, ...shipped })));
+      const d = { return_reason: 'defective', sku: 'A' };
+      await insert(store, 'rma', [
+        // C1: its first return was cancelled, so one return is left: not a repeat.
+        rmaLine(11, { ...d, serial_number: 'C1', opened_at: '2025-02-01T00:00:00Z', stage: 'cancelled' }),
+        rmaLine(12, { ...d, serial_number: 'C1', opened_at: '2025-03-01T00:00:00Z', resolution: 'repair' }),
+        // D1: a cancelled first return and two real ones.
+        rmaLine(13, { ...d, serial_number: 'D1', opened_at: '2025-02-01T00:00:00Z', stage: 'cancelled' }),
+        rmaLine(14, { ...d, serial_number: 'D1', opened_at: '2025-03-01T00:00:00Z', resolution: 'repair' }),
+        rmaLine(15, { ...d, serial_number: 'D1', opened_at: '2025-04-01T00:00:00Z', resolution: 'repair' }),
+        // U1 is not in the registry: two returns the same day, listed in opening order.
+        rmaLine(16, { ...d, serial_number: 'U1', opened_at: '2025-05-01T10:00:00Z', resolution: 'repair' }),
+        rmaLine(17, { ...d, serial_number: 'U1', opened_at: '2025-05-01T09:00:00Z', resolution: 'repair' }),
+        // M1 dead on arrival → M2 (never returned); M1 again in June → M3, which came back in August.
+        rmaLine(18, { ...d, serial_number: 'M1', opened_at: '2025-01-20T00:00:00Z', resolution: 'replace', replacement_serial: 'M2', resolved_at: '2025-01-21T00:00:00Z' }),
+        rmaLine(19, { ...d, serial_number: 'M1', opened_at: '2025-06-01T00:00:00Z', resolution: 'replace', replacement_serial: 'M3', resolved_at: '2025-06-03T00:00:00Z' }),
+        rmaLine(20, { ...d, serial_number: 'M3', opened_at: '2025-08-01T00:00:00Z', resolution: 'repair' }),
+        // S1 replaced from stock without a recorded replacement serial.
+        rmaLine(21, { ...d, serial_number: 'S1', opened_at: '2025-07-01T00:00:00Z', resolution: 'replace', resolved_at: '2025-07-02T00:00:00Z' }),
+      ]);
+      await runModels(store, '2025-12-31', ['repeats']);
+      const rows = await store.all<Row>('SELECT * FROM models.repeats ORDER BY serial_number');
+      expect(rows.map((r) => [r.serial_number, r.sku, r.chain_serials, r.returns, r.is_repeat, r.replacements, r.over_replacement_limit, r.doa_replacements, r.warranty_restarted_at, r.warranty_end, r.in_warranty, r.rma_keys])).toEqual([
+        ['D1', 'A', ['D1'], 2, true, 0, false, 0, null, '2026-01-01T00:00:00.000Z', true, ['t::R14:1', 't::R15:1']],
+        ['M1', 'A', ['M1', 'M3'], 3, true, 2, true, 1, '2025-01-21T00:00:00.000Z', '2026-01-21T00:00:00.000Z', true, ['t::R18:1', 't::R19:1', 't::R20:1']],
+        ['S1', 'A', ['S1'], 1, false, 1, false, 0, null, '2026-01-01T00:00:00.000Z', true, ['t::R21:1']],
+        ['U1', 'A', ['U1'], 2, true, 0, false, 0, null, null, null, ['t::R17:1', 't::R16:1']],
+      ]);
+    } finally {
+      await dispose();
+    }
+  });
 });
