@@ -359,14 +359,17 @@ export async function writeModelTable(
 }
 
 /**
- * writeModelTable for rows held as one array per column — for millions of rows (Kaplan–Meier steps of
- * 25,000 batches), where an object per row is most of the cost.
+ * writeModelTable for rows held as one array per column (plain or typed arrays) — for millions of
+ * rows (Kaplan–Meier steps of 25,000 batches), where an object per row is most of the cost.
+ * `select`, given the staging table's name, makes the table from it (e.g. to join names back to
+ * integer keys); by default the table is the staging columns as they are.
  */
 export async function writeModelColumns(
   conn: DuckDBConnection,
   name: string,
   columns: readonly (readonly [string, ColumnType])[],
-  data: Readonly<Record<string, readonly unknown[]>>,
+  data: Readonly<Record<string, ArrayLike<unknown>>>,
+  select?: (staging: string) => string,
 ): Promise<void> {
   const staging = `${name}__rows`;
   const stagingColumns = columns.map(([c, t]) => `${q(c)} ${t === 'DATE' ? 'VARCHAR' : t}`);
@@ -381,9 +384,14 @@ export async function writeModelColumns(
       const end = Math.min(start + chunkRows, rowCount);
       const chunk = DuckDBDataChunk.create(types, end - start);
       columns.forEach(([c, t], i) => {
-        const values = new Array<DuckDBValue>(end - start);
-        for (let r = start; r < end; r++) values[r - start] = chunkValue(data[c][r], t);
-        chunk.setColumnValues(i, values);
+        // straight into the vector: no array of values per chunk and column
+        const vector = chunk.getColumnVector(i);
+        const values = data[c];
+        if (t === 'DOUBLE' && values instanceof Float64Array) {
+          // typed doubles need no conversion (NaN is still NULL)
+          for (let r = start; r < end; r++) vector.setItem(r - start, Number.isNaN(values[r]) ? null : values[r]);
+        } else for (let r = start; r < end; r++) vector.setItem(r - start, chunkValue(values[r], t));
+        vector.flush();
       });
       appender.appendDataChunk(chunk);
     }
@@ -391,8 +399,8 @@ export async function writeModelColumns(
   } finally {
     appender.closeSync();
   }
-  const select = columns.map(([c, t]) => (t === 'DATE' ? `CAST(${q(c)} AS DATE) AS ${q(c)}` : q(c))).join(', ');
+  const cast = columns.map(([c, t]) => (t === 'DATE' ? `CAST(${q(c)} AS DATE) AS ${q(c)}` : q(c))).join(', ');
   await dropIfKind(conn, name, 'VIEW');
-  await conn.run(`CREATE OR REPLACE TABLE ${modelTable(name)} AS SELECT ${select} FROM ${q(staging)}`);
+  await conn.run(`CREATE OR REPLACE TABLE ${modelTable(name)} AS ${select ? select(q(staging)) : `SELECT ${cast} FROM ${q(staging)}`}`);
   await conn.run(`DROP TABLE ${q(staging)}`);
 }

@@ -1,8 +1,8 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { queryRows } from '../pipeline/store.js';
 import type { BuildContext, TsModel } from './model.js';
 import { writeModelColumns, writeModelTable, type ColumnType } from './runner.js';
-import { kaplanMeierCounts, weibullCdf, weibullFit, type WeibullFit } from './stats/index.js';
+import { kaplanMeierColumns, weibullCdf, weibullFitColumns, type WeibullFit } from './stats/index.js';
 
 /**
  * Time-to-failure per SKU and per batch, in days from shipment: a Weibull fit (β, η with Fisher
@@ -14,15 +14,20 @@ import { kaplanMeierCounts, weibullCdf, weibullFit, type WeibullFit } from './st
  * so a claim on the ship date is not a failure at time 0.
  */
 
-/** Life data grouped by age, as columns (one entry per row of the life query). */
-interface LifeColumns {
-  level: ('sku' | 'batch')[];
-  subject_id: string[];
-  sku: string[];
-  failed: boolean[];
-  age_days: number[];
-  units: number[];
+/** A subject of a fit: a SKU or a batch, numbered in the order the fits are listed. */
+interface Subject {
+  level: 'sku' | 'batch';
+  subject_id: string;
+  sku: string;
 }
+
+/** A unit's failure claim: defective, not shown to be NTF or customer damage, shipped by the date. */
+const failureClaim = `
+  return_reason = 'defective'
+  AND coalesce(inspection_outcome, 'not_inspected') NOT IN ('no_trouble_found', 'customer_damage')
+  AND NOT cancelled
+  AND serial_number IS NOT NULL
+  AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date`;
 
 const settingsOf = (ctx: BuildContext): { batch: number; sku: number } => {
   const b = (ctx.config as { settings?: { batches?: { min_failures_for_batch_fit?: number; min_failures_for_sku_fit?: number } } }).settings?.batches;
@@ -48,26 +53,51 @@ const fitColumns: (readonly [string, ColumnType])[] = [
   ['p_fail_in_warranty', 'DOUBLE'],
 ];
 
-const kmColumns: (readonly [string, ColumnType])[] = [
-  ['batch_id', 'VARCHAR'],
-  ['sku', 'VARCHAR'],
+// km_curves is staged with the subject's number, not its batch_id and SKU repeated on millions of
+// rows (the names are joined back in SQL), all as DOUBLE (no BigInt per value).
+const kmStaging: (readonly [string, ColumnType])[] = [
+  ['subject', 'DOUBLE'],
   ['time_days', 'DOUBLE'],
-  ['at_risk', 'BIGINT'],
-  ['events', 'BIGINT'],
+  ['at_risk', 'DOUBLE'],
+  ['events', 'DOUBLE'],
   ['survival', 'DOUBLE'],
   ['std_err', 'DOUBLE'],
   ['low', 'DOUBLE'],
   ['high', 'DOUBLE'],
 ];
 
-function fitOrReason(failures: { time: number; count: number }[], suspensions: { time: number; count: number }[], minFailures: number): { fit?: WeibullFit; status: string } {
-  const r = failures.reduce((n, f) => n + f.count, 0);
+function fitOrReason(times: Float64Array, failures: Float64Array, suspensions: Float64Array, r: number, minFailures: number): { fit?: WeibullFit; status: string } {
   if (r < minFailures) return { status: 'insufficient_failures' };
   try {
-    return { fit: weibullFit({ failures, suspensions }), status: 'fitted' };
+    return { fit: weibullFitColumns(times, failures, suspensions), status: 'fitted' };
   } catch (e) {
     return { status: `no_fit: ${(e as Error).message}` };
   }
+}
+
+/** Life data by subject and age, as read: one entry per subject and age (times = age + ½); a subject's entries are one run, by age. */
+interface LifeBySubject {
+  subjectOf: Int32Array;
+  times: Float64Array;
+  failures: Float64Array;
+  suspensions: Float64Array;
+  n: number;
+}
+
+/** The life query's chunks straight into typed arrays (no value object per row). */
+async function readLife(result: DuckDBMaterializedResult): Promise<LifeBySubject> {
+  const n = result.rowCount;
+  const life: LifeBySubject = { subjectOf: new Int32Array(n), times: new Float64Array(n), failures: new Float64Array(n), suspensions: new Float64Array(n), n };
+  for (let chunk = await result.fetchChunk(), at = 0; chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [subject, age, failures, suspensions] = [0, 1, 2, 3].map((c) => chunk!.getColumnVector(c));
+    for (let r = 0, size = chunk.rowCount; r < size; r++, at++) {
+      life.subjectOf[at] = subject.getItem(r) as number;
+      life.times[at] = (age.getItem(r) as number) + 0.5;
+      life.failures[at] = failures.getItem(r) as number;
+      life.suspensions[at] = suspensions.getItem(r) as number;
+    }
+  }
+  return life;
 }
 
 export const model: TsModel = {
@@ -77,53 +107,85 @@ export const model: TsModel = {
   audits: [{ kind: 'between', columns: ['p_fail_in_warranty'], low: 0, high: 1 }],
   description: 'Weibull time-to-failure fits per SKU and per batch (days from shipment), and Kaplan–Meier curves per batch (table km_curves).',
   async run(conn: DuckDBConnection, ctx: BuildContext): Promise<void> {
+    // The (SKU, batch) pairs of units, numbered, and the subjects (SKUs, batches), numbered as the
+    // fits are listed: the heavy grouping below is on these integers, not on millions of SKU and
+    // batch strings. The claims' pairs are taken unfiltered (a superset of the failures' pairs, and
+    // a third of the cost of filtering the claims twice); a subject without life data gets no fit.
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE weibull__pairs AS
+      SELECT sku, batch_id, (row_number() OVER ())::INTEGER AS pair
+      FROM (
+        SELECT sku, batch_id FROM models.unit_cohorts
+        UNION
+        SELECT unit_sku, unit_batch_id FROM models.rpt_rma
+      )`);
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE weibull__subjects AS
+      SELECT (row_number() OVER (ORDER BY level, subject_id))::INTEGER AS subject, level, subject_id, sku
+      FROM (
+        SELECT 'batch' AS level, batch_id AS subject_id, any_value(sku) AS sku FROM weibull__pairs WHERE batch_id IS NOT NULL GROUP BY batch_id
+        UNION ALL
+        SELECT 'sku', sku, sku FROM weibull__pairs GROUP BY sku
+      )`);
+    const subjects: Subject[] = [];
+    for (const s of await queryRows<Subject & { subject: number }>(conn, 'SELECT subject, level, subject_id, sku FROM weibull__subjects')) subjects[s.subject] = s;
+
     // Failures come from the returned units' lines (which carry the unit's SKU, batch and ship date),
     // survivors from the unit cohorts minus those failures: the 50 M units are not scanned or joined.
-    const reader = await conn.runAndReadAll(`
+    // Ages in whole days (+ ½ in JS), grouped per subject and age on integers.
+    const result = await conn.run(`
       WITH first_failure AS (
         SELECT
-          serial_number,
-          any_value(unit_sku) AS sku,
-          any_value(unit_batch_id) AS batch_id,
+          any_value(p.pair) AS pair,
           -- UTC days by epoch arithmetic: a TIMESTAMPTZ → DATE cast goes through ICU (several times slower per row)
-          DATE '1970-01-01' + floor(epoch_us(any_value(shipped_at)) / 86400000000)::INTEGER AS shipped_on,
-          DATE '1970-01-01' + floor(min(epoch_us(opened_at)) / 86400000000)::INTEGER AS failed_on
-        FROM models.rpt_rma
-        WHERE return_reason = 'defective'
-          AND coalesce(inspection_outcome, 'not_inspected') NOT IN ('no_trouble_found', 'customer_damage')
-          AND NOT cancelled
-          AND serial_number IS NOT NULL
-          AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date
-        GROUP BY serial_number
+          floor(epoch_us(any_value(r.shipped_at)) / 86400000000)::INTEGER AS shipped_day,
+          floor(min(epoch_us(r.opened_at)) / 86400000000)::INTEGER AS failed_day
+        FROM models.rpt_rma AS r
+        JOIN weibull__pairs AS p ON p.sku IS NOT DISTINCT FROM r.unit_sku AND p.batch_id IS NOT DISTINCT FROM r.unit_batch_id
+        WHERE ${failureClaim}
+        GROUP BY r.serial_number
       ),
-      failed AS (
-        SELECT sku, batch_id, shipped_on, (greatest(failed_on - shipped_on, 0) + 0.5)::DOUBLE AS age_days, count(*) AS units
-        FROM first_failure
-        GROUP BY ALL
+      failed AS MATERIALIZED (
+        SELECT pair, shipped_day, greatest(failed_day - shipped_day, 0) AS age FROM first_failure
       ),
       failed_by_day AS (
-        SELECT sku, batch_id, shipped_on, sum(units) AS units FROM failed GROUP BY ALL
+        SELECT pair, shipped_day, count(*) AS units FROM failed GROUP BY ALL
       ),
-      survived AS (
+      survived AS MATERIALIZED (
         -- every other unit shipped by the date is a suspension at its age then
-        SELECT c.sku, c.batch_id, (getvariable('as_of') - c.shipped_on + 0.5)::DOUBLE AS age_days, c.units - coalesce(f.units, 0) AS units
-        FROM (SELECT sku, batch_id, shipped_on, sum(units) AS units FROM models.unit_cohorts GROUP BY ALL) AS c
-        LEFT JOIN failed_by_day AS f
-          ON f.sku IS NOT DISTINCT FROM c.sku AND f.batch_id IS NOT DISTINCT FROM c.batch_id AND f.shipped_on = c.shipped_on
+        SELECT p.pair, ((getvariable('as_of') - DATE '1970-01-01') - c.shipped_day)::INTEGER AS age, c.units - coalesce(f.units, 0) AS units
+        FROM (
+          SELECT sku, batch_id, (shipped_on - DATE '1970-01-01')::INTEGER AS shipped_day, sum(units) AS units
+          FROM models.unit_cohorts GROUP BY ALL
+        ) AS c
+        JOIN weibull__pairs AS p ON p.sku IS NOT DISTINCT FROM c.sku AND p.batch_id IS NOT DISTINCT FROM c.batch_id
+        LEFT JOIN failed_by_day AS f ON f.pair = p.pair AND f.shipped_day = c.shipped_day
       ),
-      life AS MATERIALIZED (
-        SELECT sku, batch_id, true AS failed, age_days, sum(units) AS units FROM failed GROUP BY ALL
+      subject_of AS (
+        SELECT p.pair, s.subject AS sku_subject, b.subject AS batch_subject
+        FROM weibull__pairs AS p
+        JOIN weibull__subjects AS s ON s.level = 'sku' AND s.subject_id IS NOT DISTINCT FROM p.sku
+        LEFT JOIN weibull__subjects AS b ON b.level = 'batch' AND b.subject_id = p.batch_id
+      ),
+      life AS (
+        SELECT s.sku_subject AS subject, f.age, 1 AS failed, 0 AS survived FROM failed AS f JOIN subject_of AS s USING (pair)
         UNION ALL
-        SELECT sku, batch_id, false, age_days, sum(units) FROM survived WHERE units > 0 GROUP BY ALL
+        SELECT s.sku_subject, v.age, 0, v.units FROM survived AS v JOIN subject_of AS s USING (pair) WHERE v.units > 0
+        UNION ALL
+        SELECT s.batch_subject, f.age, 1, 0 FROM failed AS f JOIN subject_of AS s USING (pair) WHERE s.batch_subject IS NOT NULL
+        UNION ALL
+        SELECT s.batch_subject, v.age, 0, v.units FROM survived AS v JOIN subject_of AS s USING (pair) WHERE s.batch_subject IS NOT NULL AND v.units > 0
       )
-      SELECT 'sku' AS level, sku AS subject_id, sku, failed, age_days, sum(units)::INTEGER AS units
-      FROM life GROUP BY ALL
-      UNION ALL
-      SELECT 'batch', batch_id, any_value(sku), failed, age_days, sum(units)::INTEGER
-      FROM life WHERE batch_id IS NOT NULL GROUP BY batch_id, failed, age_days
-      ORDER BY 1, 2, 5`);
-    // Millions of life rows at 10 M RMAs (batch × age): read as columns, not one object per row.
-    const life = reader.getColumnsObjectJS() as unknown as LifeColumns;
+      -- one row per subject and age, in the order the fits take them
+      SELECT subject, age, sum(failed)::DOUBLE AS failures, sum(survived)::DOUBLE AS suspensions
+      FROM life
+      GROUP BY subject, age
+      ORDER BY subject, age`);
+    // A million life rows at 10 M RMAs (batch × age): read into typed arrays.
+    const { subjectOf, times, failures, suspensions, n } = await readLife(result);
+    // a Kaplan–Meier step per batch and age with failures: the km columns are allocated once
+    let kmRows = 0;
+    for (let i = 0; i < n; i++) if (failures[i] > 0 && subjects[subjectOf[i]].level === 'batch') kmRows++;
     const warranty = new Map(
       (await queryRows<{ sku: string; warranty_months: number }>(conn, 'SELECT sku, warranty_months FROM models.rpt_warranty_terms'))
         .map((t) => [t.sku, t.warranty_months]),
@@ -131,22 +193,25 @@ export const model: TsModel = {
     const min = settingsOf(ctx);
 
     const fits: Record<string, unknown>[] = [];
-    const km: Record<string, unknown[]> = Object.fromEntries(kmColumns.map(([c]) => [c, []]));
-    const n = reader.currentRowCount;
+    const km = Object.fromEntries(kmStaging.map(([c]) => [c, new Float64Array(kmRows)]));
+    let kmAt = 0;
     for (let first = 0; first < n; ) {
-      // rows come ordered by level and subject: one subject's life data is one run of rows
-      const level = life.level[first];
-      const subject_id = life.subject_id[first];
-      const sku = life.sku[first];
+      // rows come ordered by subject: one subject's life data is one run of rows, by age
+      const subject = subjectOf[first];
+      const { level, subject_id, sku } = subjects[subject];
       let end = first;
-      while (end < n && life.subject_id[end] === subject_id && life.level[end] === level) end++;
-      const failures: { time: number; count: number }[] = [];
-      const suspensions: { time: number; count: number }[] = [];
-      for (let i = first; i < end; i++) (life.failed[i] ? failures : suspensions).push({ time: life.age_days[i], count: life.units[i] });
+      while (end < n && subjectOf[end] === subject) end++;
+      const t = times.subarray(first, end);
+      const f = failures.subarray(first, end);
+      const s = suspensions.subarray(first, end);
       first = end;
-      const nFail = failures.reduce((k, f) => k + f.count, 0);
-      const nSusp = suspensions.reduce((k, f) => k + f.count, 0);
-      const { fit, status } = fitOrReason(failures, suspensions, level === 'batch' ? min.batch : min.sku);
+      let nFail = 0;
+      let nSusp = 0;
+      for (let i = 0; i < t.length; i++) {
+        nFail += f[i];
+        nSusp += s[i];
+      }
+      const { fit, status } = fitOrReason(t, f, s, nFail, level === 'batch' ? min.batch : min.sku);
       const warrantyDays = (warranty.get(sku) ?? 24) * 30.4375;
       fits.push({
         level, subject_id, sku, units: nFail + nSusp, failures: nFail, suspensions: nSusp, status,
@@ -157,24 +222,32 @@ export const model: TsModel = {
         p_fail_in_warranty: fit ? weibullCdf(warrantyDays, fit.beta, fit.eta) : null,
       });
       if (level === 'batch' && nFail > 0) {
-        const counts = [
-          ...failures.map((f) => ({ time: f.time, events: f.count, censored: 0 })),
-          ...suspensions.map((f) => ({ time: f.time, events: 0, censored: f.count })),
-        ];
-        for (const step of kaplanMeierCounts(counts)) {
-          km.batch_id.push(subject_id);
-          km.sku.push(sku);
-          km.time_days.push(step.time);
-          km.at_risk.push(step.atRisk);
-          km.events.push(step.events);
-          km.survival.push(step.survival);
-          km.std_err.push(step.stdErr);
-          km.low.push(step.low);
-          km.high.push(step.high);
-        }
+        const steps = kaplanMeierColumns(t, f, s);
+        km.subject.fill(subject, kmAt, kmAt + steps.time.length);
+        km.time_days.set(steps.time, kmAt);
+        km.at_risk.set(steps.atRisk, kmAt);
+        km.events.set(steps.events, kmAt);
+        km.survival.set(steps.survival, kmAt);
+        km.std_err.set(steps.stdErr, kmAt);
+        km.low.set(steps.low, kmAt);
+        km.high.set(steps.high, kmAt);
+        kmAt += steps.time.length;
       }
     }
     await writeModelTable(conn, 'weibull', fitColumns, fits);
-    await writeModelColumns(conn, 'km_curves', kmColumns, km);   // millions of rows at 25,000 batches
+    // millions of rows at 25,000 batches
+    await writeModelColumns(
+      conn,
+      'km_curves',
+      kmStaging,
+      km,
+      (staging) => `
+        SELECT w.subject_id AS batch_id, w.sku, k.time_days, k.at_risk::BIGINT AS at_risk, k.events::BIGINT AS events,
+          k.survival, k.std_err, k.low, k.high
+        FROM ${staging} AS k JOIN weibull__subjects AS w ON w.subject = k.subject::INTEGER
+        ORDER BY k.subject, k.time_days`,
+    );
+    await conn.run('DROP TABLE weibull__pairs');
+    await conn.run('DROP TABLE weibull__subjects');
   },
 };

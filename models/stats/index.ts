@@ -26,6 +26,7 @@ export {
 export {
   weibullCdf,
   weibullFit,
+  weibullFitColumns,
   weibullForecast,
   WeibullFitError,
   type WeibullFit,
@@ -35,7 +36,14 @@ export {
   type LifeData,
   type LifeGroup,
 } from './weibull.js';
-export { kaplanMeier, kaplanMeierCounts, type KaplanMeierGroup, type KaplanMeierRow } from './kaplan-meier.js';
+export {
+  kaplanMeier,
+  kaplanMeierCounts,
+  kaplanMeierColumns,
+  type KaplanMeierGroup,
+  type KaplanMeierRow,
+  type KaplanMeierColumns,
+} from './kaplan-meier.js';
 export { nevadaToLifeData, type NevadaLifeData } from './nevada.js';
 export {
   pChart,

@@ -87,20 +87,108 @@ export function kaplanMeierCounts(groups: readonly KaplanMeierGroup[], confidenc
     assertCount(fn, `groups[${i}].events`, g.events);
     assertCount(fn, `groups[${i}].censored`, g.censored);
   });
-  const sorted = [...groups].sort((a, b) => a.time - b.time);
-  const z = normalQuantile(1 - (1 - conf) / 2);
+  const c = kaplanMeierSteps(
+    groups.map((g) => g.time),
+    groups.map((g) => g.events),
+    groups.map((g) => g.censored),
+    conf,
+  );
   const rows: KaplanMeierRow[] = [];
-  let atRisk = sorted.reduce((n, g) => n + g.events + g.censored, 0);
+  for (let j = 0; j < c.time.length; j++) {
+    rows.push({ time: c.time[j], atRisk: c.atRisk[j], events: c.events[j], survival: c.survival[j], stdErr: c.stdErr[j], low: c.low[j], high: c.high[j] });
+  }
+  return rows;
+}
+
+/** {@link kaplanMeierColumns}' result: one entry per distinct event time, as in {@link KaplanMeierRow}. */
+export interface KaplanMeierColumns {
+  time: Float64Array;
+  atRisk: Float64Array;
+  events: Float64Array;
+  survival: Float64Array;
+  stdErr: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/**
+ * {@link kaplanMeierCounts} on life data grouped by time as parallel columns (plain or typed arrays):
+ * at `times[i]`, `events[i]` failures and `censored[i]` censorings. Returns the steps as columns, so
+ * the curves of 25,000 batches (millions of steps) allocate no object per group or per step. Times
+ * may repeat and need not be sorted (sorted input is not copied).
+ */
+export function kaplanMeierColumns(
+  times: ArrayLike<number>,
+  events: ArrayLike<number>,
+  censored: ArrayLike<number>,
+  confidence?: number,
+): KaplanMeierColumns {
+  const fn = 'kaplanMeierColumns';
+  const conf = checkConfidence(fn, confidence);
+  const isColumn = (x: unknown): boolean => Array.isArray(x) || ArrayBuffer.isView(x);
+  if (!isColumn(times) || !isColumn(events) || !isColumn(censored)) throw new TypeError(`${fn}: times, events and censored must be arrays of numbers`);
+  if (events.length !== times.length || censored.length !== times.length) {
+    throw new RangeError(`${fn}: times, events and censored must have the same length (${times.length}, ${events.length}, ${censored.length})`);
+  }
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
+    const d = events[i];
+    const c = censored[i];
+    // one test per group; the message is only built for a bad group
+    if (!(t >= 0 && t < Infinity && d >= 0 && c >= 0 && Number.isSafeInteger(d) && Number.isSafeInteger(c))) {
+      assertNonNegative(fn, `times[${i}]`, t);
+      assertCount(fn, `events[${i}]`, d);
+      assertCount(fn, `censored[${i}]`, c);
+    }
+  }
+  return kaplanMeierSteps(times, events, censored, conf);
+}
+
+/** The product-limit steps of checked columns (see kaplanMeier for the formulas and conventions). */
+function kaplanMeierSteps(times: ArrayLike<number>, events: ArrayLike<number>, censored: ArrayLike<number>, conf: number): KaplanMeierColumns {
+  const n = times.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = times[i - 1] <= times[i];
+  if (!sorted) {
+    // by time, stably (as Array.prototype.sort); sorted input, the usual case, is not copied
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a] - times[b]);
+    return kaplanMeierSteps(
+      order.map((i) => times[i]),
+      order.map((i) => events[i]),
+      order.map((i) => censored[i]),
+      conf,
+    );
+  }
+  // one step per distinct time with events: counted first, so the columns are allocated once
+  let steps = 0;
+  let atRisk = 0;
+  for (let i = 0; i < n; i++) atRisk += events[i] + censored[i];
+  for (let i = 0; i < n; ) {
+    const t = times[i];
+    let d = 0;
+    for (; i < n && times[i] === t; i++) d += events[i];
+    if (d > 0) steps++;
+  }
+  const out: KaplanMeierColumns = {
+    time: new Float64Array(steps),
+    atRisk: new Float64Array(steps),
+    events: new Float64Array(steps),
+    survival: new Float64Array(steps),
+    stdErr: new Float64Array(steps),
+    low: new Float64Array(steps),
+    high: new Float64Array(steps),
+  };
+  const z = normalQuantile(1 - (1 - conf) / 2);
   let survival = 1;
   let greenwood = 0;
-  let i = 0;
-  while (i < sorted.length) {
-    const t = sorted[i].time;
+  let j = 0;
+  for (let i = 0; i < n; ) {
+    const t = times[i];
     let d = 0;
     let removed = 0;
-    for (; i < sorted.length && sorted[i].time === t; i++) {
-      d += sorted[i].events;
-      removed += sorted[i].events + sorted[i].censored;
+    for (; i < n && times[i] === t; i++) {
+      d += events[i];
+      removed += events[i] + censored[i];
     }
     if (d > 0) {
       survival *= 1 - d / atRisk;
@@ -119,9 +207,16 @@ export function kaplanMeierCounts(groups: readonly KaplanMeierGroup[], confidenc
         low = 0;
         high = 0;
       }
-      rows.push({ time: t, atRisk, events: d, survival, stdErr, low, high });
+      out.time[j] = t;
+      out.atRisk[j] = atRisk;
+      out.events[j] = d;
+      out.survival[j] = survival;
+      out.stdErr[j] = stdErr;
+      out.low[j] = low;
+      out.high[j] = high;
+      j++;
     }
     atRisk -= removed;
   }
-  return rows;
+  return out;
 }

@@ -144,7 +144,20 @@ function prepare(fn: string, input: WeibullFitInput): Prepared {
   if (input === null || typeof input !== 'object') throw new TypeError(`${fn}: input must be { failures, suspensions? }`);
   const f = readLifeData(fn, 'failures', input.failures, true);
   const s = readLifeData(fn, 'suspensions', input.suspensions ?? [], false);
-  const n = f.times.length + s.times.length;
+  return prepareGroups(f.times, f.counts, s.times, s.counts);
+}
+
+/**
+ * Log-times and weights of checked groups: failures first, then suspensions, each in the given
+ * order (so the sums are the same whichever entry point the groups came through). Groups with a
+ * zero count or at time 0 contribute nothing and are left out.
+ */
+function prepareGroups(fTimes: ArrayLike<number>, fCounts: ArrayLike<number>, sTimes: ArrayLike<number>, sCounts: ArrayLike<number>): Prepared {
+  let failureEntries = 0;
+  let n = 0;
+  for (let i = 0; i < fTimes.length; i++) if (fCounts[i] !== 0 && fTimes[i] !== 0) failureEntries++;
+  for (let j = 0; j < sTimes.length; j++) if (sCounts[j] !== 0 && sTimes[j] !== 0) n++;
+  n += failureEntries;
   const logT = new Float64Array(n);
   const weight = new Float64Array(n);
   let sumLogFailures = 0;
@@ -153,22 +166,26 @@ function prepare(fn: string, input: WeibullFitInput): Prepared {
   let maxLog = -Infinity;
   let maxFailureLog = -Infinity;
   let minFailureLog = Infinity;
-  for (let i = 0; i < f.times.length; i++) {
-    const l = Math.log(f.times[i]);
-    logT[i] = l;
-    weight[i] = f.counts[i];
-    sumLogFailures += f.counts[i] * l;
-    failureCount += f.counts[i];
+  let k = 0;
+  for (let i = 0; i < fTimes.length; i++) {
+    const c = fCounts[i];
+    if (c === 0 || fTimes[i] === 0) continue;
+    const l = Math.log(fTimes[i]);
+    logT[k] = l;
+    weight[k++] = c;
+    sumLogFailures += c * l;
+    failureCount += c;
     if (l > maxLog) maxLog = l;
     if (l > maxFailureLog) maxFailureLog = l;
     if (l < minFailureLog) minFailureLog = l;
   }
-  for (let j = 0; j < s.times.length; j++) {
-    const i = f.times.length + j;
-    const l = Math.log(s.times[j]);
-    logT[i] = l;
-    weight[i] = s.counts[j];
-    suspensionCount += s.counts[j];
+  for (let j = 0; j < sTimes.length; j++) {
+    const c = sCounts[j];
+    if (c === 0 || sTimes[j] === 0) continue;
+    const l = Math.log(sTimes[j]);
+    logT[k] = l;
+    weight[k++] = c;
+    suspensionCount += c;
     if (l > maxLog) maxLog = l;
   }
   return {
@@ -178,10 +195,35 @@ function prepare(fn: string, input: WeibullFitInput): Prepared {
     failureCount,
     suspensionCount,
     maxLog,
-    failureEntries: f.times.length,
+    failureEntries,
     maxFailureLog,
     minFailureLog,
   };
+}
+
+/** Checks parallel columns of grouped life data (times ≥ 0, counts ≥ 0, no failure at time 0). */
+function checkColumns(fn: string, times: ArrayLike<number>, failures: ArrayLike<number>, suspensions: ArrayLike<number>): void {
+  const isColumn = (x: unknown): boolean => Array.isArray(x) || ArrayBuffer.isView(x);
+  if (!isColumn(times) || !isColumn(failures) || !isColumn(suspensions)) {
+    throw new TypeError(`${fn}: times, failures and suspensions must be arrays of numbers`);
+  }
+  if (failures.length !== times.length || suspensions.length !== times.length) {
+    throw new RangeError(`${fn}: times, failures and suspensions must have the same length (${times.length}, ${failures.length}, ${suspensions.length})`);
+  }
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
+    const f = failures[i];
+    const s = suspensions[i];
+    // one comparison chain per group; the message is only built for a bad group
+    if (!(t >= 0 && t < Infinity && f >= 0 && f < Infinity && s >= 0 && s < Infinity)) {
+      assertNonNegative(fn, `times[${i}]`, t);
+      assertNonNegative(fn, `failures[${i}]`, f);
+      assertNonNegative(fn, `suspensions[${i}]`, s);
+    }
+    if (t === 0 && f > 0) {
+      throw new RangeError(`${fn}: failures[${i}] are failures at time 0; failure times must be > 0 (shift ages, e.g. count same-period returns as age 0.5)`);
+    }
+  }
 }
 
 /**
@@ -237,7 +279,34 @@ function moments(d: Prepared, beta: number): { logS0: number; mean: number; vari
 export function weibullFit(input: WeibullFitInput): WeibullFit {
   const fn = 'weibullFit';
   const d = prepare(fn, input);
-  const conf = checkConfidence(fn, input.confidence);
+  return fitPrepared(fn, d, checkConfidence(fn, input.confidence));
+}
+
+/**
+ * {@link weibullFit} on life data grouped by time as parallel columns (plain arrays or typed
+ * arrays, e.g. slices of columns read from SQL): at `times[i]`, `failures[i]` units failed and
+ * `suspensions[i]` were still running; either count may be 0. For many fits over millions of
+ * groups, where an object per group is most of the cost. The same estimate, to the last bit, as
+ * weibullFit with failures and suspensions listed in the order of the columns.
+ *
+ * @throws {WeibullFitError} as weibullFit.
+ * @throws {RangeError} negative or non-finite times or counts, failures at time 0, columns of
+ *   different lengths.
+ */
+export function weibullFitColumns(
+  times: ArrayLike<number>,
+  failures: ArrayLike<number>,
+  suspensions: ArrayLike<number>,
+  confidence?: number,
+): WeibullFit {
+  const fn = 'weibullFitColumns';
+  checkColumns(fn, times, failures, suspensions);
+  const d = prepareGroups(times, failures, times, suspensions);
+  // the fit's own errors read as weibullFit's, whichever way the data came in (callers record them)
+  return fitPrepared('weibullFit', d, checkConfidence(fn, confidence));
+}
+
+function fitPrepared(fn: string, d: Prepared, conf: number): WeibullFit {
   const r = d.failureCount;
   if (!(r > 0)) {
     throw new WeibullFitError('NO_FAILURES', `${fn}: no failures (${d.suspensionCount} suspensions) — a Weibull distribution cannot be fitted to all-censored data`);
