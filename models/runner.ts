@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { RmaError } from '../pipeline/errors.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { modelVariables } from '../pipeline/model-variables.js';
+import { appendColumns } from '../pipeline/append-columns.js';
 import { assetPath } from '../pipeline/paths.js';
 import { sqlIdent, sqlString } from '../pipeline/sql-text.js';
 import { queryRows, type Store } from '../pipeline/store.js';
@@ -332,7 +333,6 @@ export async function lastBuildAsOf(store: Store): Promise<string | undefined> {
 
 export type ColumnType = 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'DATE';
 
-const chunkRows = 2048;   // DuckDB's vector size: the most rows a data chunk holds
 const chunkTypes: Record<ColumnType, DuckDBType> = { VARCHAR, DATE: VARCHAR, DOUBLE, BIGINT, BOOLEAN };
 
 /** A row value as the staging column takes it (DATE is staged as text); null/undefined/NaN → NULL. */
@@ -375,30 +375,14 @@ export async function writeModelColumns(
   const stagingColumns = columns.map(([c, t]) => `${q(c)} ${t === 'DATE' ? 'VARCHAR' : t}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${q(staging)} (${stagingColumns.join(', ')})`);
   const rowCount = columns.length ? data[columns[0][0]].length : 0;
-  const appender = await conn.createAppender(staging);
-  try {
-    // Column by column into data chunks (a vector of doubles is one copy): a value at a time through
-    // the appender cost 7 s for the 3 million Kaplan–Meier rows of 25,000 batches.
-    const types = columns.map(([, t]) => chunkTypes[t]);
-    for (let start = 0; start < rowCount; start += chunkRows) {
-      const end = Math.min(start + chunkRows, rowCount);
-      const chunk = DuckDBDataChunk.create(types, end - start);
-      columns.forEach(([c, t], i) => {
-        // straight into the vector: no array of values per chunk and column
-        const vector = chunk.getColumnVector(i);
-        const values = data[c];
-        if (t === 'DOUBLE' && values instanceof Float64Array) {
-          // typed doubles need no conversion (NaN is still NULL)
-          for (let r = start; r < end; r++) vector.setItem(r - start, Number.isNaN(values[r]) ? null : values[r]);
-        } else for (let r = start; r < end; r++) vector.setItem(r - start, chunkValue(values[r], t));
-        vector.flush();
-      });
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendColumns(conn, staging, columns.map(([c, t]) => {
+    const values = data[c];
+    // typed doubles need no conversion (NaN is still NULL)
+    const valueAt = t === 'DOUBLE' && values instanceof Float64Array
+      ? (r: number) => (Number.isNaN(values[r]) ? null : values[r])
+      : (r: number) => chunkValue(values[r], t);
+    return { type: chunkTypes[t], valueAt };
+  }), rowCount);
   const cast = columns.map(([c, t]) => (t === 'DATE' ? `CAST(${q(c)} AS DATE) AS ${q(c)}` : q(c))).join(', ');
   await dropIfKind(conn, name, 'VIEW');
   await conn.run(`CREATE OR REPLACE TABLE ${modelTable(name)} AS ${select ? select(q(staging)) : `SELECT ${cast} FROM ${q(staging)}`}`);

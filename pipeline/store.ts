@@ -97,12 +97,16 @@ function plain(value: unknown, type: DuckDBType): unknown {
 export function readerRows<T = Row>(reader: DuckDBResultReader): T[] {
   const names = reader.columnNames();
   const types = reader.columnTypes();
-  const rows = reader.getRowsJS();
-  return rows.map((r) => {
+  // Read column by column, then assembled: an array per row cost 15–20 µs a row on the alerts'
+  // tens of thousands of batch rows.
+  const columns = reader.getColumnsJS().map((values, i) => values.map((v) => plain(v, types[i])));
+  const rows = new Array<T>(reader.currentRowCount);
+  for (let r = 0; r < rows.length; r++) {
     const o: Row = {};
-    for (let i = 0; i < names.length; i++) o[names[i]] = plain(r[i], types[i]);
-    return o as T;
-  });
+    for (let c = 0; c < names.length; c++) o[names[c]] = columns[c][r];
+    rows[r] = o as T;
+  }
+  return rows;
 }
 
 /**

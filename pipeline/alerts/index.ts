@@ -1,5 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { BuildContext } from '../../models/model.js';
+import { appendColumns } from '../append-columns.js';
 import { RmaError } from '../errors.js';
 import { createTableSql } from '../schema/ddl.js';
 import { alertsTable, alertStates } from '../schema/tables.js';
@@ -37,35 +38,50 @@ async function ensureTable(conn: DuckDBConnection): Promise<void> {
   await conn.run(createTableSql(alertsTable));
 }
 
+/** The columns the lifecycle reads back: all but evidence, which only unobserved alerts keep (read for those alone). */
+const stateColumns = alertsTable.columns.map((c) => c.name).filter((c) => c !== 'evidence');
+
 /**
- * Write every changed row in one statement: the rows travel as one JSON array parameter and are
- * unnested in SQL (one round trip, not one INSERT per alert). Evidence goes as its own JSON text so
- * the stored document is byte-for-byte what the rule produced.
+ * How a value travels to the staging table: text for text, enum, JSON and timestamps (cast in the INSERT),
+ * numbers as numbers. Values are what JSON would have carried (the rows used to travel as one JSON
+ * document): a non-finite number is NULL, -0 is 0.
+ */
+const stagingType = (kind: string): [DuckDBType, string] =>
+  (kind === 'double' ? [DOUBLE, 'DOUBLE'] : kind === 'int' ? [INTEGER, 'INTEGER'] : [VARCHAR, 'VARCHAR']);
+function stagingValue(v: unknown, kind: string): DuckDBValue {
+  if (v === null || v === undefined) return null;
+  if (kind === 'json') return JSON.stringify(v);
+  if (kind === 'double' || kind === 'int') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n + 0 : null;
+  }
+  return String(v);
+}
+
+/**
+ * Write every changed row: column by column into a temp table through the appender, then one
+ * INSERT OR REPLACE. Evidence goes as its own JSON text so the stored document is byte-for-byte what
+ * the rule produced. (The rows used to travel as one JSON array unnested in SQL: every column's
+ * ->> parsed each row's document again, 1.5 s of 25,000 batch alerts at 10 M RMAs.)
  */
 async function upsertAll(conn: DuckDBConnection, rows: AlertRow[]): Promise<void> {
   if (!rows.length) return;
-  const cols = alertsTable.columns.map((c) => c.name);
-  const payload = JSON.stringify(rows.map((row) => Object.fromEntries(cols.map((c) => {
-    const v = row[c as keyof AlertRow];
-    return [c, c === 'evidence' ? (v === null || v === undefined ? null : JSON.stringify(v)) : (v ?? null)];
-  }))));
-  const typeOf = new Map(alertsTable.columns.map((c) => [c.name, c.kind]));
-  const cast = (c: string): string => {
-    const text = `r.j->>'${c}'`;
-    switch (typeOf.get(c)) {
-      case 'json': return `CAST(${text} AS JSON)`;
-      case 'double': return `CAST(${text} AS DOUBLE)`;
-      case 'int': return `CAST(${text} AS INTEGER)`;
-      case 'timestamp': return `CAST(${text} AS TIMESTAMPTZ)`;
-      default: return text;
+  const cols = alertsTable.columns;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE alerts__rows (${cols.map((c) => `${c.name} ${stagingType(c.kind)[1]}`).join(', ')})`);
+  await appendColumns(conn, 'alerts__rows', cols.map((c) => ({
+    type: stagingType(c.kind)[0],
+    valueAt: (r: number) => stagingValue(rows[r][c.name as keyof AlertRow], c.kind),
+  })), rows.length);
+  const cast = (name: string, kind: string): string => {
+    switch (kind) {
+      case 'json': return `CAST(${name} AS JSON)`;
+      case 'timestamp': return `CAST(${name} AS TIMESTAMPTZ)`;
+      default: return name;
     }
   };
-  await conn.run(
-    `INSERT OR REPLACE INTO alerts (${cols.join(', ')})
-     SELECT ${cols.map(cast).join(', ')}
-     FROM (SELECT unnest(CAST(CAST($1 AS JSON) AS JSON[])) AS j) AS r`,
-    [payload],
-  );
+  await conn.run(`INSERT OR REPLACE INTO alerts (${cols.map((c) => c.name).join(', ')})
+     SELECT ${cols.map((c) => cast(c.name, c.kind)).join(', ')} FROM alerts__rows`);
+  await conn.run('DROP TABLE alerts__rows');
 }
 
 const keyOf = (rule: string, type: string, id: string): string => `${rule}\u0000${type}\u0000${id}`;
@@ -79,17 +95,30 @@ export async function evaluateAlerts(store: Store, ctx: BuildContext): Promise<E
   const { changes, counts } = await store.transaction(async (conn) => {
     await ensureTable(conn);
     await conn.run(`SET VARIABLE as_of = DATE '${ctx.asOf.replaceAll("'", '')}'`);
-    const existing = await queryRows<AlertRow>(conn, 'SELECT * FROM alerts');
+    const existing = await queryRows<AlertRow>(conn, `SELECT ${stateColumns.join(', ')} FROM alerts`);
     const byKey = new Map(existing.map((a) => [keyOf(a.rule, a.subject_type, a.subject_id), a]));
     const hysteresis = { margin: settings.hysteresis_margin, cleanBuildsToResolve: settings.clean_builds_to_resolve };
-    const changes: { change: Change; alert: AlertRow }[] = [];
-    const writes: AlertRow[] = [];
+    const judged: { rule: string; seen: Map<string, Observation> }[] = [];
+    const shared = new Map<string, Promise<unknown>>();
     for (const rule of alertRules) {
       // A disabled rule, or one whose model is missing, leaves its alerts as they are.
-      const observations = rule.enabled(settings) ? await rule.evaluate({ conn, build: ctx, settings }) : undefined;
+      const observations = rule.enabled(settings) ? await rule.evaluate({ conn, build: ctx, settings, shared }) : undefined;
       if (!observations) continue;
-      const seen = new Map<string, Observation>(observations.map((o) => [keyOf(o.rule, o.subject_type, o.subject_id), o]));
-      const keys = new Set([...seen.keys(), ...existing.filter((a) => a.rule === rule.name).map((a) => keyOf(a.rule, a.subject_type, a.subject_id))]);
+      judged.push({ rule: rule.name, seen: new Map(observations.map((o) => [keyOf(o.rule, o.subject_type, o.subject_id), o])) });
+    }
+    // An open alert its rule did not observe this time keeps its stored evidence: read it for those only.
+    const seenBy = new Map(judged.map((j) => [j.rule, j.seen]));
+    const unobserved = existing.filter((a) => a.state !== 'resolved' && seenBy.get(a.rule)?.has(keyOf(a.rule, a.subject_type, a.subject_id)) === false);
+    if (unobserved.length) {
+      const stored = await queryRows<{ id: string; evidence: unknown }>(conn,
+        'SELECT id, evidence FROM alerts WHERE id IN (SELECT unnest(CAST(CAST($1 AS JSON) AS VARCHAR[])))', [JSON.stringify(unobserved.map((a) => a.id))]);
+      const evidence = new Map(stored.map((r) => [r.id, r.evidence]));
+      for (const a of unobserved) a.evidence = evidence.get(a.id) ?? null;
+    }
+    const changes: { change: Change; alert: AlertRow }[] = [];
+    const writes: AlertRow[] = [];
+    for (const { rule, seen } of judged) {
+      const keys = new Set([...seen.keys(), ...existing.filter((a) => a.rule === rule).map((a) => keyOf(a.rule, a.subject_type, a.subject_id))]);
       for (const key of keys) {
         const { row, change } = transition(byKey.get(key), seen.get(key), ctx.asOf, hysteresis);
         if (!row || change === 'unchanged') continue;

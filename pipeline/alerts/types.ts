@@ -26,6 +26,8 @@ export interface RuleContext {
   conn: DuckDBConnection;
   build: BuildContext;
   settings: AlertsConfig;
+  /** Work shared by the rules of one evaluation (see rules/support.ts `shared`). */
+  shared?: Map<string, Promise<unknown>>;
 }
 
 /**

@@ -42,6 +42,14 @@ describe('batch_status and firmware_regression rules', () => {
       await evaluateAlerts(store, { asOf: '2025-07-02', store, config: watching });
       const dipped = ((await listAlerts(store, 'open')) as Record<string, any>[]).find((a) => a.subject_id === 'B1')!;
       expect(dipped.evidence).toMatchObject({ status: 'ok', defect_rate: 0.019, rma_keys: ['r1', 'r2'], rma_count: 2 });
+
+      // B2 leaves the report: its open alert is not observed, stays open (hysteresis) and keeps the
+      // evidence it had (read back for unobserved alerts only).
+      await store.run(`DELETE FROM models.batches WHERE batch_id = 'B2'`);
+      await evaluateAlerts(store, { asOf: '2025-07-03', store, config: watching });
+      const gone = ((await listAlerts(store, 'open')) as Record<string, any>[]).find((a) => a.subject_id === 'B2')!;
+      expect(gone).toMatchObject({ state: 'open', value: 0.015, updated_at: '2025-07-03T00:00:00.000Z' });
+      expect(gone.evidence).toMatchObject({ status: 'watch', defect_rate: 0.015, units_shipped: 1000, rma_keys: [], rma_count: 0 });
     } finally {
       await dispose();
     }

@@ -30,4 +30,41 @@ describe('spc_outlier rule', () => {
       await dispose();
     }
   });
+
+  it('counts units in the field from unit_cohorts as from the registry, midnight shipments included', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      // Besides 1,000 long-shipped units: 100 shipped at midnight and 100 at noon on 2023-03-24, whose
+      // 24-month warranty ends on the chart's last Monday (the midnight ones no longer count that week),
+      // and 50 shipped after the analysis date (never in the field).
+      await store.run(`INSERT INTO units (serial_number, sku, shipped_at)
+        SELECT 'U' || i, 'S', CASE WHEN i < 1000 THEN TIMESTAMPTZ '2024-01-01 00:00:00+00'
+                                   WHEN i < 1100 THEN TIMESTAMPTZ '2023-03-24 00:00:00+00'
+                                   WHEN i < 1200 THEN TIMESTAMPTZ '2023-03-24 12:00:00+00'
+                                   ELSE TIMESTAMPTZ '2025-04-02 09:00:00+00' END
+        FROM range(1250) AS t(i)`);
+      await store.run(`INSERT INTO rma (rma_key, source, rma_number, sku, opened_at, return_reason)
+        SELECT 'k:' || w || ':' || n, 't', w || '-' || n, 'S', TIMESTAMPTZ '2024-09-30 10:00:00+00' + to_days(7 * w), 'defective'
+        FROM range(26) AS a(w), range(25) AS b(n)
+        WHERE n < CASE WHEN w = 25 THEN 25 ELSE 2 END`);
+      await runModels(store, '2025-03-31', ['rpt_rma', 'rpt_warranty_terms', 'unit_cohorts']);
+      const config = testConfig({ settings: { alerts: { reserve_runway: { enabled: false }, reserve_shortfall: { enabled: false } } } });
+      const read = async () => ((await listAlerts(store, 'all')) as Record<string, any>[]).map(({ id, value, threshold, evidence }) => ({ id, value, threshold, evidence }));
+
+      await evaluateAlerts(store, { asOf: '2025-03-31', store, config });   // the cohorts built as of that date
+      const fromCohorts = await read();
+      expect(fromCohorts).toHaveLength(1);
+      const series = fromCohorts[0].evidence.series as { week: string; units_in_field: number }[];
+      expect(series.at(-1)).toMatchObject({ week: '2025-03-24', units_in_field: 1100 });
+      expect(series.at(-2)).toMatchObject({ week: '2025-03-17', units_in_field: 1200 });
+
+      // Without cohorts of that date the rule counts the registry itself: the same alert.
+      await store.run(`DELETE FROM models.model_runs WHERE name = 'unit_cohorts'`);
+      await store.run('DELETE FROM alerts');
+      await evaluateAlerts(store, { asOf: '2025-03-31', store, config });
+      expect(await read()).toEqual(fromCohorts);
+    } finally {
+      await dispose();
+    }
+  });
 });

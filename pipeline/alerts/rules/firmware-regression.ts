@@ -28,15 +28,16 @@ const materialEffect = (config: unknown): number =>
 export const firmwareRegressionRule: AlertRule = {
   name: 'firmware_regression',
   enabled: (s) => s.firmware_regression.enabled,
-  async evaluate({ conn, build, settings }) {
-    if (!(await modelExists(conn, 'firmware'))) return undefined;
+  async evaluate(ctx) {
+    const { conn, build, settings } = ctx;
+    if (!(await modelExists(ctx, 'firmware'))) return undefined;
     const cells = await queryRows<Cell>(conn, 'SELECT * FROM models.firmware ORDER BY firmware_version, sku, failure_code');
     const builds = new Map<string, Cell[]>();
     for (const c of cells) {
       const key = `${c.firmware_version}@${c.sku ?? ''}`;
       (builds.get(key) ?? builds.set(key, []).get(key)!).push(c);
     }
-    const keys = (await modelExists(conn, 'stg_rma'))
+    const keys = (await modelExists(ctx, 'stg_rma'))
       ? await evidenceKeys(conn, `
           SELECT r.firmware_version || '@' || coalesce(r.sku, '') AS subject_id, r.rma_key
           FROM models.stg_rma AS r

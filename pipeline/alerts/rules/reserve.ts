@@ -1,6 +1,6 @@
 import { queryRows } from '../../store.js';
 import type { AlertRule, Observation } from '../types.js';
-import { evidenceKeys, modelExists } from './support.js';
+import { evidenceKeys, modelExists, shared } from './support.js';
 
 /**
  * Reserve shortfall, two rules on the analysis month of the reserve report (CONTRACT 7.4):
@@ -31,8 +31,9 @@ async function latest(conn: Parameters<AlertRule['evaluate']>[0]['conn']): Promi
     ORDER BY sku`);
 }
 
-const claimKeys = (conn: Parameters<AlertRule['evaluate']>[0]['conn'], cap: number) =>
-  evidenceKeys(conn, 'SELECT sku AS subject_id, rma_key FROM models.rpt_rma WHERE warranty_claim AND paid_at IS NOT NULL AND sku IS NOT NULL', [], cap);
+/** Paid claim keys per SKU: the same for both rules, read once per evaluation. */
+const claimKeys = (ctx: Parameters<AlertRule['evaluate']>[0]) => shared(ctx, 'reserve claim keys', () =>
+  evidenceKeys(ctx.conn, 'SELECT sku AS subject_id, rma_key FROM models.rpt_rma WHERE warranty_claim AND paid_at IS NOT NULL AND sku IS NOT NULL', [], ctx.settings.evidence_keys));
 
 const evidenceOf = (r: ReserveRow): Record<string, unknown> => ({
   month: r.month,
@@ -52,11 +53,12 @@ const evidenceOf = (r: ReserveRow): Record<string, unknown> => ({
 export const reserveShortfallRule: AlertRule = {
   name: 'reserve_shortfall',
   enabled: (s) => s.reserve_shortfall.enabled,
-  async evaluate({ conn, settings }) {
-    if (!(await modelExists(conn, 'reserve'))) return undefined;
-    const keys = await claimKeys(conn, settings.evidence_keys);
+  async evaluate(ctx) {
+    const { conn, settings } = ctx;
+    if (!(await modelExists(ctx, 'reserve'))) return undefined;
+    const keys = await claimKeys(ctx);
     const line = settings.reserve_shortfall.min_coverage;
-    return (await latest(conn)).map((r): Observation => {
+    return (await shared(ctx, 'reserve latest', () => latest(conn))).map((r): Observation => {
       // Coverage = balance / liability; no liability forecast means nothing to cover.
       const coverage = r.forecast_liability && r.forecast_liability > 0 ? r.balance / r.forecast_liability : null;
       return {
@@ -78,11 +80,12 @@ export const reserveShortfallRule: AlertRule = {
 export const reserveRunwayRule: AlertRule = {
   name: 'reserve_runway',
   enabled: (s) => s.reserve_runway.enabled,
-  async evaluate({ conn, settings }) {
-    if (!(await modelExists(conn, 'reserve'))) return undefined;
-    const keys = await claimKeys(conn, settings.evidence_keys);
+  async evaluate(ctx) {
+    const { conn, settings } = ctx;
+    if (!(await modelExists(ctx, 'reserve'))) return undefined;
+    const keys = await claimKeys(ctx);
     const line = settings.reserve_runway.min_months;
-    return (await latest(conn)).map((r): Observation => ({
+    return (await shared(ctx, 'reserve latest', () => latest(conn))).map((r): Observation => ({
       rule: 'reserve_runway',
       subject_type: 'sku',
       subject_id: r.sku,

@@ -1,7 +1,7 @@
 import { laneyPChart, pChart } from '../../../models/stats/index.js';
 import { queryRows } from '../../store.js';
 import type { AlertRule, Observation } from '../types.js';
-import { evidenceKeys, modelExists } from './support.js';
+import { builtAsOf, evidenceKeys, modelExists } from './support.js';
 
 /**
  * SPC outlier: weekly warranty claims per SKU as a share of the units in the field and in warranty
@@ -16,31 +16,63 @@ interface WeekRow {
   in_field: number;
 }
 
+/**
+ * Units per SKU, UTC ship day and whether shipped at midnight exactly, by epoch arithmetic: TIMESTAMPTZ
+ * casts and month arithmetic go through ICU, several times slower per row.
+ */
+const shippedFromUnits = `
+  SELECT sku,
+         DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on,
+         epoch_us(shipped_at) % 86400000000 = 0 AS at_midnight,
+         count(*) AS units
+  FROM units
+  WHERE shipped_at IS NOT NULL
+  GROUP BY ALL`;
+
+/**
+ * The same from the build's unit_cohorts (units per SKU, batch, build and ship day up to the as-of date:
+ * the later ones never count in a week up to it), with only the units shipped at midnight exactly read
+ * from the registry: grouping all 50 M units here again cost 2 s.
+ */
+const shippedFromCohorts = `
+  WITH midnight AS (
+    SELECT sku,
+           DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on,
+           count(*) AS units
+    FROM units
+    WHERE epoch_us(shipped_at) % 86400000000 = 0 AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
+    GROUP BY ALL
+  ),
+  days AS (
+    SELECT sku, shipped_on, sum(units) AS units
+    FROM models.unit_cohorts
+    GROUP BY ALL
+  )
+  SELECT d.sku, d.shipped_on, false AS at_midnight, d.units - coalesce(m.units, 0) AS units
+  FROM days AS d
+  LEFT JOIN midnight AS m ON m.sku = d.sku AND m.shipped_on = d.shipped_on
+  WHERE d.units > coalesce(m.units, 0)
+  UNION ALL
+  SELECT sku, shipped_on, true AS at_midnight, units
+  FROM midnight`;
+
 export const spcOutlierRule: AlertRule = {
   name: 'spc_outlier',
   enabled: (s) => s.spc_outlier.enabled,
-  async evaluate({ conn, settings }) {
-    if (!(await modelExists(conn, 'rpt_rma')) || !(await modelExists(conn, 'rpt_warranty_terms'))) return undefined;
+  async evaluate(ctx) {
+    const { conn, settings } = ctx;
+    if (!(await modelExists(ctx, 'rpt_rma')) || !(await modelExists(ctx, 'rpt_warranty_terms'))) return undefined;
     const { weeks, min_units: minUnits, chart } = settings.spc_outlier;
+    // The last complete ISO week ends on or before the analysis date.
+    const [{ first_week: firstWeek, last_week: lastChartWeek }] = await queryRows<{ first_week: string; last_week: string }>(conn, `
+      SELECT (last_week - INTERVAL (7 * ($1 - 1)) DAY)::DATE AS first_week, last_week
+      FROM (SELECT (date_trunc('week', getvariable('as_of')::DATE + 1) - INTERVAL 7 DAY)::DATE AS last_week)`, [weeks]);
+    const cohorts = (await modelExists(ctx, 'unit_cohorts')) && (await builtAsOf(ctx, 'unit_cohorts')) === ctx.build.asOf;
     const rows = await queryRows<WeekRow>(conn, `
-      WITH params AS (
-        -- The last complete ISO week ends on or before the analysis date.
-        SELECT (date_trunc('week', getvariable('as_of')::DATE + 1) - INTERVAL 7 DAY)::DATE AS last_week
+      WITH weeks AS (
+        SELECT unnest(generate_series(CAST($1 AS DATE), CAST($2 AS DATE), INTERVAL 7 DAY))::DATE AS week
       ),
-      weeks AS (
-        SELECT unnest(generate_series(p.last_week - INTERVAL (7 * ($1 - 1)) DAY, p.last_week, INTERVAL 7 DAY))::DATE AS week
-        FROM params AS p
-      ),
-      shipped AS (
-        -- Units per SKU and UTC ship day (and whether shipped at midnight exactly), by epoch arithmetic:
-        -- TIMESTAMPTZ casts and month arithmetic go through ICU, several times slower per row.
-        SELECT sku,
-               DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on,
-               epoch_us(shipped_at) % 86400000000 = 0 AS at_midnight,
-               count(*) AS units
-        FROM units
-        WHERE shipped_at IS NOT NULL
-        GROUP BY ALL
+      shipped AS (${cohorts ? shippedFromCohorts : shippedFromUnits}
       ),
       cohorts AS (
         -- Units collapse to (sku, ship date, last day in warranty) cohorts before meeting the weeks:
@@ -61,20 +93,22 @@ export const spcOutlierRule: AlertRule = {
         GROUP BY ALL
       ),
       claims AS (
-        -- the Monday of the claim's ISO week from its UTC day number (1970-01-01, day 0, was a Thursday)
+        -- the Monday of the claim's ISO week from its UTC day number (1970-01-01, day 0, was a Thursday);
+        -- claims outside the chart's weeks are left out before grouping
         SELECT sku, DATE '1970-01-01' + (day - (day + 3) % 7)::INTEGER AS week, count(*) AS claims
         FROM (
           SELECT sku, floor(epoch_us(opened_at) / 86400000000)::BIGINT AS day
           FROM models.rpt_rma
           WHERE warranty_claim AND return_reason = 'defective' AND sku IS NOT NULL
+            AND opened_at >= CAST(CAST($1 AS DATE) AS TIMESTAMPTZ) AND opened_at < CAST(CAST($2 AS DATE) + 7 AS TIMESTAMPTZ)
         )
         GROUP BY ALL
       )
       SELECT f.sku, f.week, coalesce(c.claims, 0) AS claims, f.in_field
       FROM in_field AS f
       LEFT JOIN claims AS c USING (sku, week)
-      WHERE f.in_field >= $2
-      ORDER BY f.sku, f.week`, [weeks, minUnits]);
+      WHERE f.in_field >= $3
+      ORDER BY f.sku, f.week`, [firstWeek, lastChartWeek, minUnits]);
     const bySku = new Map<string, WeekRow[]>();
     for (const r of rows) (bySku.get(r.sku) ?? bySku.set(r.sku, []).get(r.sku)!).push(r);
     const lastWeek = rows.reduce((m, r) => (r.week > m ? r.week : m), '');
