@@ -2,7 +2,7 @@
  * Kaplan–Meier product-limit estimate of the survival function.
  */
 import { normalQuantile } from './special-functions.js';
-import { assertArray, assertCount, assertNonNegative, assertSameLength, checkConfidence } from './validate.js';
+import { assertArray, assertCount, assertNonNegative, assertParallelColumns, assertSameLength, checkConfidence } from './validate.js';
 
 /** One step of the Kaplan–Meier curve (one distinct event time). */
 export interface KaplanMeierRow {
@@ -125,11 +125,7 @@ export function kaplanMeierColumns(
 ): KaplanMeierColumns {
   const fn = 'kaplanMeierColumns';
   const conf = checkConfidence(fn, confidence);
-  const isColumn = (x: unknown): boolean => Array.isArray(x) || ArrayBuffer.isView(x);
-  if (!isColumn(times) || !isColumn(events) || !isColumn(censored)) throw new TypeError(`${fn}: times, events and censored must be arrays of numbers`);
-  if (events.length !== times.length || censored.length !== times.length) {
-    throw new RangeError(`${fn}: times, events and censored must have the same length (${times.length}, ${events.length}, ${censored.length})`);
-  }
+  assertParallelColumns(fn, ['times', 'events', 'censored'], [times, events, censored]);
   for (let i = 0; i < times.length; i++) {
     const t = times[i];
     const d = events[i];

@@ -68,3 +68,13 @@ export function assertSameLength(fn: string, names: [string, string], a: readonl
     throw new RangeError(`${fn}: ${names[0]} and ${names[1]} must have the same length (${a.length} vs ${b.length})`);
   }
 }
+
+/** Throws unless the three columns (plain or typed arrays of numbers) are arrays of one length. */
+export function assertParallelColumns(fn: string, names: [string, string, string], columns: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>]): void {
+  const listed = `${names[0]}, ${names[1]} and ${names[2]}`;
+  if (!columns.every((c) => Array.isArray(c) || ArrayBuffer.isView(c))) throw new TypeError(`${fn}: ${listed} must be arrays of numbers`);
+  const [a, b, c] = columns;
+  if (b.length !== a.length || c.length !== a.length) {
+    throw new RangeError(`${fn}: ${listed} must have the same length (${a.length}, ${b.length}, ${c.length})`);
+  }
+}

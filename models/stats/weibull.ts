@@ -4,7 +4,7 @@
  * among units still at risk.
  */
 import { normalQuantile } from './special-functions.js';
-import { assertFiniteNumber, assertNonNegative, assertPositive, checkConfidence } from './validate.js';
+import { assertFiniteNumber, assertNonNegative, assertParallelColumns, assertPositive, checkConfidence } from './validate.js';
 
 /** A group of identical ages: `count` units at `time` (or `age`, as produced by `nevadaToLifeData`). */
 export type LifeGroup = { time: number; count: number } | { age: number; count: number };
@@ -203,13 +203,7 @@ function prepareGroups(fTimes: ArrayLike<number>, fCounts: ArrayLike<number>, sT
 
 /** Checks parallel columns of grouped life data (times ≥ 0, counts ≥ 0, no failure at time 0). */
 function checkColumns(fn: string, times: ArrayLike<number>, failures: ArrayLike<number>, suspensions: ArrayLike<number>): void {
-  const isColumn = (x: unknown): boolean => Array.isArray(x) || ArrayBuffer.isView(x);
-  if (!isColumn(times) || !isColumn(failures) || !isColumn(suspensions)) {
-    throw new TypeError(`${fn}: times, failures and suspensions must be arrays of numbers`);
-  }
-  if (failures.length !== times.length || suspensions.length !== times.length) {
-    throw new RangeError(`${fn}: times, failures and suspensions must have the same length (${times.length}, ${failures.length}, ${suspensions.length})`);
-  }
+  assertParallelColumns(fn, ['times', 'failures', 'suspensions'], [times, failures, suspensions]);
   for (let i = 0; i < times.length; i++) {
     const t = times[i];
     const f = failures[i];
