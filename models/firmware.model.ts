@@ -50,17 +50,14 @@ interface CellRow {
 }
 
 /**
- * Each cell's strata, one row per cell with the strata as lists (five million strata rows at 10 M RMAs
- * would cost seconds of row decoding), the list elements read straight from the flat child vectors
- * (no DuckDB list value, no JavaScript array per list).
+ * Each cell's strata: firmware_strata holds one row per cell with the strata as lists (five million
+ * strata rows at 10 M RMAs would cost seconds of row decoding); the list elements are read straight
+ * from the flat child vectors (no DuckDB list value, no JavaScript array per list).
  */
 async function readStrata(conn: DuckDBConnection): Promise<Map<string, RateStratum[]>> {
   const byCell = new Map<string, RateStratum[]>();
   const result = await conn.run(
-    `SELECT firmware_version, sku, failure_code,
-            list(cases1::DOUBLE) AS cases1, list(time1) AS time1, list(cases0::DOUBLE) AS cases0, list(time0) AS time0
-     FROM models.firmware_strata
-     GROUP BY ALL`,
+    'SELECT firmware_version, sku, failure_code, cases1, time1, cases0, time0 FROM models.firmware_strata',
   );
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [version, sku, code] = [0, 1, 2].map((i) => chunk!.getColumnVector(i) as DuckDBVector<string>);
