@@ -4,12 +4,14 @@ const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) 
 
 /**
  * Holidays as the SQL clock reads them (models/sla_items.sql): `sla_holidays_before[i + 1]` = weekday
- * holidays before day number `sla_holiday_from + i`, for i = 0 … length − 1; days before the first index
- * have none before them, days after the last index (`sla_holiday_last`) have them all. A lookup in a constant list per row, not a
- * search: SLA is computed over every RMA line. Weekend holidays change nothing (not business days anyway).
+ * holidays before day number `sla_holiday_from + i`, for i = 0 … `sla_holiday_last`; days before the first
+ * index have none before them, days after the last have them all. A lookup in a constant list per row, not
+ * a search: SLA is computed over every RMA line. The last index is passed on its own so the SQL (and the
+ * views it is pinned into) need not repeat the list to take its length. Weekend holidays change nothing.
  */
 export function holidayClock(holidays: readonly string[]): { sla_holiday_from: number; sla_holiday_last: number; sla_holidays_before: number[] } {
-  const days = [...new Set(holidays.map(dayNumber))].filter((d) => { const dow = (d + 3) % 7; return dow < 5; }).sort((a, b) => a - b);   // 0 = Monday
+  const isWeekday = (day: number): boolean => (day + 3) % 7 < 5;   // day 0, 1970-01-01, was a Thursday
+  const days = [...new Set(holidays.map(dayNumber))].filter(isWeekday).sort((a, b) => a - b);
   if (!days.length) return { sla_holiday_from: 0, sla_holiday_last: 0, sla_holidays_before: [0] };
   const from = days[0];
   const before: number[] = [];
