@@ -11,6 +11,7 @@ import { columnAliases, normaliseName } from './aliases.js';
 import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
 import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader } from './format.js';
 import { cleanText, problemSql, typedSql } from './typed-sql.js';
+import { markUnresolved, resolveUnits } from './normalise/index.js';
 
 export interface FileJob {
   path: string;
@@ -413,10 +414,15 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
   // Filters that cannot drop anything (no stored rows, no repeated keys) are left out of the big insert.
   const winners = `SELECT * FROM typed WHERE _ok${targetEmpty ? '' : ' AND (_existing_hash IS NULL OR _existing_hash <> record_hash)'}${count(superseded[0]?.n) > 0 ? ' AND _row NOT IN (SELECT _row FROM dupinfo WHERE superseded)' : ''}`;
   if (!targetEmpty) {
+    // a replaced line may have been its unit's first return: its serial's other lines are resolved again
+    if (target.name === 'rma') await markUnresolved(conn, `SELECT e.serial_number FROM rma AS e JOIN (${winners}) AS f ON ${keyJoin} WHERE f._existing_hash IS NOT NULL`);
     await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
   }
   const insertCols = [...cols.map((c) => q(c.name)), 'run_id', 'file_sha256', 'source_row', 'record_hash'];
   await runWithProgress(conn, `INSERT INTO ${q(target.name)} (${insertCols.join(', ')})
     SELECT ${cols.map((c) => q(c.name)).join(', ')}, ${sqlString(job.runId)}, ${sqlString(scan.sha256)}, _row, record_hash FROM (${winners})`, job, 'upsert');
+  // new registry rows change what the lines of their serials resolve to
+  if (target.name === 'units') await markUnresolved(conn, `SELECT serial_number FROM (${winners})`);
+  if (target.name === 'rma' || target.name === 'units') await resolveUnits(conn);
   return { inserted: count(counts[0].inserted), updated: count(counts[0].updated), unchanged: count(counts[0].unchanged) };
 }

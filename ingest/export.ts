@@ -31,12 +31,18 @@ export interface ExportableTable {
   own_month: boolean;
 }
 
-/** The tables an export may write: canonical and lineage tables, and the last build's model tables. */
+/**
+ * The tables an export may write: canonical and lineage tables, and the last build's models — tables and
+ * views alike (a model view, such as the per-RMA lines of rpt_rma, carries the build's settings and as-of date).
+ */
 export async function exportableTables(store: Store): Promise<ExportableTable[]> {
   const cols = await store.all<{ schema_name: string; table_name: string; column_name: string; data_type: string }>(
     `SELECT t.schema_name, t.table_name, c.column_name, c.data_type
-     FROM duckdb_tables() AS t JOIN duckdb_columns() AS c USING (database_name, schema_name, table_name)
-     WHERE t.database_name = current_database() AND t.schema_name IN ('main', 'models') AND NOT t.temporary
+     FROM (SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('main', 'models') AND NOT temporary
+           UNION ALL
+           SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE schema_name = 'models' AND NOT temporary) AS t
+     JOIN duckdb_columns() AS c USING (database_name, schema_name, table_name)
+     WHERE t.database_name = current_database()
      ORDER BY t.schema_name, t.table_name, c.column_index`,
   );
   const byTable = new Map<string, typeof cols>();

@@ -1,49 +1,29 @@
 /* model: rpt_rma
    grain: rma_key
-   inputs: rma, units, cost_rates
-   audits: unique(rma_key), not_null(rma_key), not_null(opened_at)
+   inputs: rma, cost_rates
+   audits: not_null(is_first_return)
+   materialized: view
    The RMA lines of the reports as they looked on the analysis date: duplicates across sources
    dropped, lines opened after the date left out, stage times (and the outcomes they reveal) not yet
    reached blanked, the batch resolved from the unit registry, and unknown costs filled from
-   cost_rates (flagged cost_estimated). Every report reads this one table (the quality models through
-   the stg_rma view): one pass over the RMA lines and the unit registry, one per-RMA table written, with
-   only the columns some report reads (writing 10 M wide rows is most of a build; the rest is in rma). */
+   cost_rates (flagged cost_estimated). Every report reads this view (the quality models through
+   stg_rma). It is arithmetic on each line: what needs the unit registry (the unit's SKU, batch,
+   ship time, dealer and first return) was resolved into rma when the line landed
+   (ingest/normalise/resolve-units.sql), so no build joins 10 M lines to 50 M units or writes a
+   per-RMA table (that write was a third of a build at 10 M lines). The audit catches a store
+   whose lines were never resolved. */
 WITH params AS (
   SELECT
     getvariable('as_of')::DATE AS as_of,
     (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
 ),
-first_lines AS (
-  -- each returned unit's first line (by day, then key): it ends the unit's exposure, later ones do not
-  SELECT
-    r.serial_number,
-    arg_min(r.rma_key, (CAST(floor(epoch(r.opened_at) / 86400) AS INTEGER), r.rma_key)) AS first_rma_key
-  FROM rma AS r
-  CROSS JOIN params AS p
-  WHERE r.duplicate_of IS NULL AND r.opened_at < p.as_of_end AND r.serial_number IS NOT NULL
-  GROUP BY r.serial_number
-),
-returned_units AS (
-  -- the registry rows of returned units only (a tenth of the registry), so the join below hashes these
-  -- few narrow rows instead of the wide RMA lines; a window over the wide lines cost 20 s at 10 M
-  SELECT u.serial_number, u.sku, u.batch_id, u.firmware_version, u.shipped_at, u.dealer_id, f.first_rma_key
-  FROM units AS u
-  JOIN first_lines AS f ON f.serial_number = u.serial_number
-),
 lines AS (
   SELECT
     r.*,
-    coalesce(r.sku, u.sku) AS resolved_sku,
-    u.sku AS unit_sku,
-    u.batch_id AS unit_batch_id,
-    u.firmware_version AS unit_firmware_version,
-    u.shipped_at AS unit_shipped_at,
-    u.dealer_id AS unit_dealer_id,
-    coalesce(u.first_rma_key = r.rma_key, false) AS is_first_return,   -- false for units not in the registry
+    coalesce(r.sku, r.unit_sku) AS resolved_sku,
     p.as_of_end
   FROM rma AS r
   CROSS JOIN params AS p
-  LEFT JOIN returned_units AS u ON u.serial_number = r.serial_number
   WHERE r.duplicate_of IS NULL
     AND r.opened_at < p.as_of_end
 ),

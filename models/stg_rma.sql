@@ -1,13 +1,13 @@
 /* model: stg_rma
    grain: rma_key
    inputs: models.rpt_rma, models.stg_warranty
-   audits: not_null(opened_on), between(is_first_return, 0, 1)
    materialized: view
    RMA lines as they stood on the analysis date, in the terms of the quality models: opened by then,
    cross-source duplicates dropped, batch / SKU / firmware filled from the unit registry, and the
    inspection only if it happened by then (an inspection after the analysis date is still pending) — so
-   any past date reproduces. A view of rpt_rma: the per-RMA work (the unit join, the first-return
-   window, the as-of masking) is done and written once there; these columns are arithmetic on it. */
+   any past date reproduces. A view of the rpt_rma view: these columns are arithmetic on its lines
+   (opened_on comes from the required opened_at, and rpt_rma audits is_first_return), so it has no
+   audits of its own: each would evaluate both views over every line again. */
 WITH lines AS (
   SELECT
     r.rma_key,

@@ -32,6 +32,9 @@ export const duplicateWindowDays = 14;
 export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplicateWindowDays): Promise<number> {
   const query = sql('link-duplicates.sql').replaceAll('$window_days', String(Math.max(0, Math.floor(windowDays))));
   await conn.run(`CREATE OR REPLACE TEMP TABLE rma_duplicates AS ${query}`);
+  // A line linked or unlinked changes which of its serial's lines is the unit's first return.
+  await markUnresolved(conn, `SELECT r.serial_number FROM rma AS r LEFT JOIN rma_duplicates AS d ON d.rma_key = r.rma_key
+    WHERE (r.duplicate_of IS NOT NULL OR d.rma_key IS NOT NULL) AND r.duplicate_of IS DISTINCT FROM d.duplicate_of`);
   await conn.run('UPDATE rma SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL');
   await conn.run('UPDATE rma SET duplicate_of = d.duplicate_of FROM rma_duplicates AS d WHERE rma.rma_key = d.rma_key');
   const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma_duplicates');
@@ -39,9 +42,34 @@ export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplic
   return n;
 }
 
-/** Both steps, after an ingest (or before a build). */
-export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number }> {
+/** The columns resolve-units.sql fills; a line written by ingest has them NULL until it is resolved. */
+export const resolvedColumns = ['unit_sku', 'unit_batch_id', 'unit_firmware_version', 'unit_shipped_at', 'unit_dealer_id', 'is_first_return'] as const;
+
+/** Send every line of the serials that `serialsSql` selects back to resolution: their lines or registry rows changed. */
+export async function markUnresolved(conn: DuckDBConnection, serialsSql: string): Promise<void> {
+  await conn.run(`UPDATE rma SET is_first_return = NULL WHERE is_first_return IS NOT NULL AND serial_number IN (${serialsSql})`);
+}
+
+/**
+ * Resolve the lines still to resolve against the unit registry (resolve-units.sql): the registry's facts about
+ * each line's unit and whether the line is the unit's first return. Only the serials with such a line are
+ * read, so after an ingest this costs what the new lines cost. Returns how many lines were resolved.
+ */
+export async function resolveUnits(conn: DuckDBConnection): Promise<number> {
+  // a line without a serial names no unit
+  const noUnit = resolvedColumns.filter((c) => c !== 'is_first_return').map((c) => `${c} = NULL`).join(', ');
+  await conn.run(`UPDATE rma SET ${noUnit}, is_first_return = false WHERE is_first_return IS NULL AND serial_number IS NULL`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rma_resolved AS ${sql('resolve-units.sql')}`);
+  await conn.run(`UPDATE rma SET ${resolvedColumns.map((c) => `${c} = s.${c}`).join(', ')} FROM rma_resolved AS s WHERE rma.rma_key = s.rma_key`);
+  const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma_resolved');
+  await conn.run('DROP TABLE rma_resolved');
+  return n;
+}
+
+/** All three steps, after an ingest (or before a build). */
+export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number; resolved: number }> {
   const suggested = await suggestFailureCodes(conn);
   const duplicates = await linkDuplicates(conn, options.windowDays);
-  return { suggested, duplicates };
+  const resolved = await resolveUnits(conn);
+  return { suggested, duplicates, resolved };
 }

@@ -60,6 +60,14 @@ export const rmaTable = table('rma', 'One row per returned unit (an RMA line).',
   col('failure_code_suggested', 'text', 'code suggested from free text (never overwrites stated or verified)', { internal: true }),
   col('failure_code_suggestion_confidence', 'double', 'confidence of the suggestion, 0..1', { internal: true }),
   col('duplicate_of', 'text', 'rma_key of the same RMA seen first in another source (not counted twice)', { internal: true }),
+  // The line resolved against the unit registry (ingest/normalise/resolve-units.sql), kept with the line so
+  // the reports read it without joining 10 M lines to 50 M units on every build. NULL is_first_return: not resolved yet.
+  col('unit_sku', 'text', "the registry's SKU for the line's serial (NULL: serial not registered)", { internal: true }),
+  col('unit_batch_id', 'text', "the registry's batch for the line's serial", { internal: true }),
+  col('unit_firmware_version', 'text', "the registry's firmware (as shipped) for the line's serial", { internal: true }),
+  col('unit_shipped_at', 'timestamp', "the registry's ship time for the line's serial", { internal: true }),
+  col('unit_dealer_id', 'text', "the registry's dealer for the line's serial", { internal: true }),
+  col('is_first_return', 'bool', "the registered unit's first return (earliest day, then key, among lines not duplicates); NULL: to be resolved", { internal: true }),
   col('unmapped_values', 'text', 'source values no dictionary knew, kept raw ("column=value; …"); their canonical column is NULL'),
   ...lineage(),
 ]);

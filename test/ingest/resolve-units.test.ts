@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingest } from '../../ingest/index.js';
+import { normaliseRma, resolveUnits, resolvedColumns } from '../../ingest/normalise/index.js';
+import { discoverModels, runModels } from '../../models/runner.js';
+import type { Store } from '../../pipeline/store.js';
+import { tempStore } from './helpers.js';
+
+let store: Store;
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ store, dir, cleanup } = await tempStore()));
+afterEach(async () => cleanup());
+
+const rmaHeader = 'rma_number,opened_at,serial_number,sku,return_reason';
+let files = 0;
+async function ingestCsv(lines: string[], source?: string): Promise<void> {
+  const path = join(dir, `f${++files}.csv`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  await ingest(store, [path], source ? { source } : {});
+}
+
+type Resolved = { rma_key: string; unit_sku: string | null; unit_batch_id: string | null; unit_dealer_id: string | null; is_first_return: boolean | null };
+const resolved = (): Promise<Resolved[]> =>
+  store.all<Resolved>('SELECT rma_key, unit_sku, unit_batch_id, unit_dealer_id, is_first_return FROM rma ORDER BY rma_key');
+const firstReturns = async (): Promise<string[]> => (await resolved()).filter((r) => r.is_first_return).map((r) => r.rma_key);
+
+/** What resolving every line from scratch gives: incremental upkeep must never drift from it. */
+async function expectSameAsFromScratch(): Promise<void> {
+  const kept = await store.all(`SELECT rma_key, ${resolvedColumns.join(', ')} FROM rma ORDER BY rma_key`);
+  await store.run('UPDATE rma SET is_first_return = NULL');
+  await store.withConnection((conn) => resolveUnits(conn));
+  expect(await store.all(`SELECT rma_key, ${resolvedColumns.join(', ')} FROM rma ORDER BY rma_key`)).toEqual(kept);
+}
+
+describe('RMA lines resolved against the unit registry as they land', () => {
+  it('follows units that arrive later, a corrected serial and relinked duplicates, and always equals a resolution from scratch', async () => {
+    // SN1 returned twice (R2 first), SN2 once, R4 names no serial; no registry yet
+    await ingestCsv([rmaHeader, 'R1,2024-03-10,SN1,A,defective', 'R2,2024-03-01,SN1,A,defective', 'R3,2024-03-05,SN2,A,defective', 'R4,2024-03-06,,A,defective'], 'erp');
+    expect(await resolved()).toEqual([
+      { rma_key: 'erp::R1:1', unit_sku: null, unit_batch_id: null, unit_dealer_id: null, is_first_return: false },
+      { rma_key: 'erp::R2:1', unit_sku: null, unit_batch_id: null, unit_dealer_id: null, is_first_return: false },
+      { rma_key: 'erp::R3:1', unit_sku: null, unit_batch_id: null, unit_dealer_id: null, is_first_return: false },
+      { rma_key: 'erp::R4:1', unit_sku: null, unit_batch_id: null, unit_dealer_id: null, is_first_return: false },
+    ]);
+    await expectSameAsFromScratch();
+
+    // the registry lands: only registered units have a first return
+    await ingestCsv(['serial_number,sku,batch_id,shipped_at,dealer_id', 'SN1,A,B1,2024-01-01,D1', 'SN2,A,B2,2024-01-02,D2', 'SN4,A,B1,2024-01-03,D1']);
+    expect((await resolved()).find((r) => r.rma_key === 'erp::R1:1')).toEqual({ rma_key: 'erp::R1:1', unit_sku: 'A', unit_batch_id: 'B1', unit_dealer_id: 'D1', is_first_return: false });
+    expect(await firstReturns()).toEqual(['erp::R2:1', 'erp::R3:1']);
+    await expectSameAsFromScratch();
+
+    // a registry correction reaches the lines of its serial
+    await ingestCsv(['serial_number,sku,batch_id,shipped_at,dealer_id', 'SN2,A,B9,2024-01-02,D2']);
+    expect((await resolved()).find((r) => r.rma_key === 'erp::R3:1')?.unit_batch_id).toBe('B9');
+    await expectSameAsFromScratch();
+
+    // R2's serial was a typo for an unregistered SN3: R1 becomes SN1's first return
+    await ingestCsv([rmaHeader, 'R1,2024-03-10,SN1,A,defective', 'R2,2024-03-01,SN3,A,defective', 'R3,2024-03-05,SN2,A,defective', 'R4,2024-03-06,,A,defective'], 'erp');
+    expect(await firstReturns()).toEqual(['erp::R1:1', 'erp::R3:1']);
+    await expectSameAsFromScratch();
+
+    // SN4 comes back through two sources on one day: by day then key the ERP line is first; once linked, the
+    // portal's earlier record is the return and the ERP line its duplicate, so the portal line is first
+    await ingestCsv([rmaHeader, 'R5,2024-04-02T15:00:00Z,SN4,A,defective'], 'erp');
+    await ingestCsv([rmaHeader, 'P1,2024-04-02T09:00:00Z,SN4,A,defective'], 'portal');
+    expect(await firstReturns()).toEqual(['erp::R1:1', 'erp::R3:1', 'erp::R5:1']);
+    await store.withConnection((conn) => normaliseRma(conn));
+    expect(await store.all("SELECT rma_key, duplicate_of FROM rma WHERE duplicate_of IS NOT NULL")).toEqual([{ rma_key: 'erp::R5:1', duplicate_of: 'portal::P1:1' }]);
+    expect(await firstReturns()).toEqual(['erp::R1:1', 'erp::R3:1', 'portal::P1:1']);
+    await expectSameAsFromScratch();
+  });
+
+  it('a build refuses lines that were never resolved instead of counting them as no unit', async () => {
+    await ingestCsv([rmaHeader, 'R1,2024-03-10,SN1,A,defective']);
+    await store.run('UPDATE rma SET is_first_return = NULL');
+    const rptRma = (await discoverModels()).filter((m) => m.name === 'rpt_rma');
+    const ctx = { asOf: '2024-06-30', store, config: { batchThreshold: () => 0.02, warrantyMonthsDefault: 24 } };
+    await expect(runModels(store, ctx, { models: rptRma })).rejects.toMatchObject({ code: 'RMA_ERR_AUDIT', details: { audit: 'not_null(is_first_return)' } });
+  });
+});
