@@ -1,6 +1,6 @@
 /* model: dealers
    grain: dealer_id
-   inputs: models.rpt_rma, units, models.sla_items
+   inputs: models.rpt_rma_costed, units, models.sla_items
    audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
    Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
    no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
@@ -28,7 +28,7 @@ returned AS (
     count(*) FILTER (WHERE warranty_claim AND paid_at IS NOT NULL) AS claims_paid,
     sum(coalesce(cost_gross, 0) - deductible_collected - supplier_recovery) FILTER (WHERE warranty_claim AND paid_at IS NOT NULL) AS cost_paid,
     sum(deductible_collected) AS deductibles_collected
-  FROM models.rpt_rma
+  FROM models.rpt_rma_costed
   WHERE NOT cancelled
   GROUP BY ALL
 ),

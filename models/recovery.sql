@@ -1,6 +1,6 @@
 /* model: recovery
    grain: batch_id
-   inputs: models.rpt_rma, batches, models.unit_cohorts, failure_codes
+   inputs: models.rpt_rma_costed, batches, models.unit_cohorts, failure_codes
    audits: unique(batch_id), not_null(batch_id), not_null(supplier), between(defect_rate, 0, 1)
    Supplier-recovery opportunity per batch made by a named supplier: confirmed defects whose verified
    code is a hardware failure (disposition return_modular or return_escalation in the taxonomy), what
@@ -29,7 +29,7 @@ confirmed AS (
     fc.disposition_class IN ('return_modular', 'return_escalation') AS hardware,
     coalesce(r.cost_gross, 0) - r.deductible_collected AS net_cost,
     r.supplier_recovery
-  FROM models.rpt_rma AS r
+  FROM models.rpt_rma_costed AS r
   LEFT JOIN failure_codes AS fc ON fc.code = r.failure_code_verified
   WHERE r.return_reason = 'defective'
     AND r.inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')

@@ -1,6 +1,6 @@
 /* model: reserve_monthly
    grain: month, sku
-   inputs: models.unit_cohorts, reserve_plan, models.rpt_rma
+   inputs: models.unit_cohorts, reserve_plan, models.rpt_rma_costed
    audits: unique(month, sku), not_null(month), not_null(sku)
    Service-reserve ledger per month and SKU before the running totals: accrual on units shipped
    (reserve per unit, else a share of the unit's price, from the plan in force on the ship date, the
@@ -74,7 +74,7 @@ paid AS (
     sum(deductible_collected) AS deductibles,
     sum(supplier_recovery) AS supplier_recovery,
     max(currency) AS rma_currency
-  FROM models.rpt_rma
+  FROM models.rpt_rma_costed
   WHERE warranty_claim
     AND paid_at IS NOT NULL
     AND sku IS NOT NULL

@@ -1,17 +1,17 @@
 /* model: rpt_rma
    grain: rma_key
-   inputs: rma, cost_rates
+   inputs: rma
    audits: not_null(is_first_return)
    materialized: view
    The RMA lines of the reports as they looked on the analysis date: duplicates across sources
    dropped, lines opened after the date left out, stage times (and the outcomes they reveal) not yet
-   reached blanked, the batch resolved from the unit registry, and unknown costs filled from
-   cost_rates (flagged cost_estimated). Every report reads this view (the quality models through
-   stg_rma). It is arithmetic on each line: what needs the unit registry (the unit's SKU, batch,
-   ship time, dealer and first return) was resolved into rma when the line landed
-   (ingest/normalise/resolve-units.sql), so no build joins 10 M lines to 50 M units or writes a
-   per-RMA table (that write was a third of a build at 10 M lines). The audit catches a store
-   whose lines were never resolved. */
+   reached blanked, the batch resolved from the unit registry. Every report reads this view: the
+   quality models through stg_rma, the money reports through rpt_rma_costed (which fills unknown
+   costs from cost_rates, a lookup the other readers need not pay for). It is arithmetic on each
+   line: what needs the unit registry (the unit's SKU, batch, ship time, dealer and first return)
+   was resolved into rma when the line landed (ingest/normalise/resolve-units.sql), so no build
+   joins 10 M lines to 50 M units or writes a per-RMA table (that write was a third of a build at
+   10 M lines). The audit catches a store whose lines were never resolved. */
 WITH params AS (
   SELECT
     getvariable('as_of')::DATE AS as_of,
@@ -46,14 +46,11 @@ masked AS (
 ),
 costed AS (
   SELECT
-    m.*,
-    coalesce(rate_sku.standard_cost, rate_any.standard_cost) AS standard_cost,
-    -- Every gross component unknown: the cost of the line is not known, so it is estimated.
-    (m.cost_labor IS NULL AND m.cost_parts IS NULL AND m.cost_shipping IS NULL AND m.cost_replacement IS NULL
-      AND m.cost_duties IS NULL AND m.credit_amount IS NULL) AS costs_unknown
-  FROM masked AS m
-  LEFT JOIN cost_rates AS rate_sku ON rate_sku.resolution = m.resolution AND rate_sku.sku = m.resolved_sku
-  LEFT JOIN cost_rates AS rate_any ON rate_any.resolution = m.resolution AND rate_any.sku = '*'
+    *,
+    -- Every gross component unknown: the cost of the line is not known (rpt_rma_costed estimates it).
+    (cost_labor IS NULL AND cost_parts IS NULL AND cost_shipping IS NULL AND cost_replacement IS NULL
+      AND cost_duties IS NULL AND credit_amount IS NULL) AS costs_unknown
+  FROM masked
 )
 SELECT
   rma_key,
@@ -102,11 +99,9 @@ SELECT
   credit_amount,
   coalesce(deductible_collected, 0) AS deductible_collected,
   coalesce(supplier_recovery, 0) AS supplier_recovery,
-  (costs_unknown AND standard_cost IS NOT NULL AND NOT resolution_in_future) AS cost_estimated,
-  CASE
-    WHEN NOT costs_unknown THEN coalesce(cost_labor, 0) + coalesce(cost_parts, 0) + coalesce(cost_shipping, 0)
-      + coalesce(cost_replacement, 0) + coalesce(cost_duties, 0) + coalesce(credit_amount, 0)
-    WHEN NOT resolution_in_future THEN standard_cost
-  END AS cost_gross,                                           -- labour + parts + shipping + replacement + duties + credits
+  CASE WHEN NOT costs_unknown THEN coalesce(cost_labor, 0) + coalesce(cost_parts, 0) + coalesce(cost_shipping, 0)
+    + coalesce(cost_replacement, 0) + coalesce(cost_duties, 0) + coalesce(credit_amount, 0)
+  END AS cost_known,                                           -- labour + parts + shipping + replacement + duties + credits
+  costs_unknown AND NOT resolution_in_future AS cost_estimable,  -- resolved by the date, cost unknown: the standard cost applies
   currency
 FROM costed

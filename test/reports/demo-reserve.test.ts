@@ -103,7 +103,7 @@ describe('reserve on the demo world', () => {
       FROM (SELECT sku, sum(claims_paid) AS claims, sum(cost_paid) AS cost FROM models.reserve_monthly GROUP BY sku) AS l
       LEFT JOIN (
         SELECT sku, count(*) AS claims, sum(coalesce(cost_gross, 0) - deductible_collected - supplier_recovery) AS cost
-        FROM models.rpt_rma
+        FROM models.rpt_rma_costed
         WHERE warranty_claim AND paid_at IS NOT NULL
           AND (serial_number IN (SELECT serial_number FROM involved) OR rma_key IN (SELECT rma_key FROM rma WHERE source NOT IN (SELECT DISTINCT source FROM raw_rma)))
         GROUP BY sku
