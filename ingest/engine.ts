@@ -301,6 +301,9 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
         }
         const result = await writeFile(conn, job, scan, target, targetEmpty);
         await conn.run('COMMIT');
+        // After the commit: updating lines appended in the same transaction is several times slower, and a
+        // line left unresolved by a crash here is simply resolved by the next ingest or build.
+        if (target.name === 'rma' || target.name === 'units') await resolveUnits(conn);
         job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
         return result;
       } catch (e) {
@@ -423,6 +426,5 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
     SELECT ${cols.map((c) => q(c.name)).join(', ')}, ${sqlString(job.runId)}, ${sqlString(scan.sha256)}, _row, record_hash FROM (${winners})`, job, 'upsert');
   // new registry rows change what the lines of their serials resolve to
   if (target.name === 'units') await markUnresolved(conn, `SELECT serial_number FROM (${winners})`);
-  if (target.name === 'rma' || target.name === 'units') await resolveUnits(conn);
   return { inserted: count(counts[0].inserted), updated: count(counts[0].updated), unchanged: count(counts[0].unchanged) };
 }
