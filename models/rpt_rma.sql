@@ -41,16 +41,11 @@ masked AS (
     -- still open on the analysis date: neither resolved nor closed (or cancelled) by then; a closed
     -- line without dates is closed whenever it was read
     NOT coalesce(least(resolved_at, closed_at) < as_of_end, false)
-      AND NOT (coalesce(stage, '') IN ('closed', 'cancelled') AND resolved_at IS NULL AND closed_at IS NULL) AS open_on_as_of
-  FROM lines
-),
-costed AS (
-  SELECT
-    *,
+      AND NOT (coalesce(stage, '') IN ('closed', 'cancelled') AND resolved_at IS NULL AND closed_at IS NULL) AS open_on_as_of,
     -- Every gross component unknown: the cost of the line is not known (rpt_rma_costed estimates it).
     (cost_labor IS NULL AND cost_parts IS NULL AND cost_shipping IS NULL AND cost_replacement IS NULL
       AND cost_duties IS NULL AND credit_amount IS NULL) AS costs_unknown
-  FROM masked
+  FROM lines
 )
 SELECT
   rma_key,
@@ -104,4 +99,4 @@ SELECT
   END AS cost_known,                                           -- labour + parts + shipping + replacement + duties + credits
   costs_unknown AND NOT resolution_in_future AS cost_estimable,  -- resolved by the date, cost unknown: the standard cost applies
   currency
-FROM costed
+FROM masked
