@@ -5,6 +5,7 @@ import { ingest } from '../../ingest/index.js';
 import { normaliseRma, resolveUnits, resolvedColumns } from '../../ingest/normalise/index.js';
 import { discoverModels, runModels } from '../../models/runner.js';
 import type { Store } from '../../pipeline/store.js';
+import { testConfig } from '../reports/helpers.js';
 import { tempStore } from './helpers.js';
 
 let store: Store;
@@ -77,7 +78,7 @@ describe('RMA lines resolved against the unit registry as they land', () => {
     await ingestCsv([rmaHeader, 'R1,2024-03-10,SN1,A,defective']);
     await store.run('UPDATE rma SET is_first_return = NULL');
     const rptRma = (await discoverModels()).filter((m) => m.name === 'rpt_rma');
-    const ctx = { asOf: '2024-06-30', store, config: { batchThreshold: () => 0.02, warrantyMonthsDefault: 24 } };
+    const ctx = { asOf: '2024-06-30', store, config: testConfig() };
     await expect(runModels(store, ctx, { models: rptRma })).rejects.toMatchObject({ code: 'RMA_ERR_AUDIT', details: { audit: 'not_null(is_first_return)' } });
   });
 });
