@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { build, type BuildResult } from '../pipeline/build.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { resolveUnits, resolvedColumns } from '../ingest/normalise/index.js';
+import { ensureShipDays } from '../ingest/normalise/ship-days.js';
 import type { Store } from '../pipeline/store.js';
 import { openBulkStore } from './bulk-store.js';
 
@@ -64,10 +65,14 @@ export async function run(): Promise<void> {
     const baseMs = await baselineQuery(store);
     process.stdout.write(`baseline  SELECT batch_id, count(*) FROM rma GROUP BY ALL: ${fmt(baseMs)}\n`);
 
-    // Ingest resolves each line against the unit registry as it lands; the bulk fill writes lines directly, so
-    // that work is done here for all of them at once and timed on its own: a build then finds none left.
+    // Ingest resolves each line against the unit registry as it lands, and counts units per ship day; the bulk
+    // fill writes rows directly, so that work is done here for all of them at once and timed on its own: a
+    // build then finds none left.
     const resolving = await measured(() => store.withConnection((conn) => resolveUnits(conn)));
     process.stdout.write(`resolving ${resolving.result.toLocaleString('en-US')} lines against the unit registry (ingest's work as lines land): ${fmt(resolving.ms)}, peak RSS ${resolving.peakRssMb.toFixed(0)} MB\n`);
+
+    const counting = await measured(() => store.withConnection((conn) => ensureShipDays(conn)));
+    process.stdout.write(`counting ${counting.result.toLocaleString('en-US')} units per ship day (ingest's work as units land): ${fmt(counting.ms)}, peak RSS ${counting.peakRssMb.toFixed(0)} MB\n`);
 
     const config = defaultConfig();
     const phases: Record<string, number> = {};

@@ -12,6 +12,7 @@ import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
 import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader } from './format.js';
 import { cleanText, problemSql, typedSql } from './typed-sql.js';
 import { markUnresolved, resolveUnits } from './normalise/index.js';
+import { applyShipDays, countShipDays } from './normalise/ship-days.js';
 
 export interface FileJob {
   path: string;
@@ -419,12 +420,19 @@ async function upsert(conn: DuckDBConnection, job: FileJob, scan: FileScan, targ
   if (!targetEmpty) {
     // a replaced line may have been its unit's first return: its serial's other lines are resolved again
     if (target.name === 'rma') await markUnresolved(conn, `SELECT e.serial_number FROM rma AS e JOIN (${winners}) AS f ON ${keyJoin} WHERE f._existing_hash IS NOT NULL`);
-    await runWithProgress(conn, `DELETE FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`, job, 'upsert');
+    const replaced = `FROM ${q(target.name)} AS e WHERE EXISTS (SELECT 1 FROM (${winners}) AS f WHERE f._existing_hash IS NOT NULL AND ${keyJoin})`;
+    // the replaced units leave the registry's ship-day counts (they come back below as written)
+    if (target.name === 'units') await countShipDays(conn, `SELECT e.* ${replaced}`, -1);
+    await runWithProgress(conn, `DELETE ${replaced}`, job, 'upsert');
   }
   const insertCols = [...cols.map((c) => q(c.name)), 'run_id', 'file_sha256', 'source_row', 'record_hash'];
   await runWithProgress(conn, `INSERT INTO ${q(target.name)} (${insertCols.join(', ')})
     SELECT ${cols.map((c) => q(c.name)).join(', ')}, ${sqlString(job.runId)}, ${sqlString(scan.sha256)}, _row, record_hash FROM (${winners})`, job, 'upsert');
-  // new registry rows change what the lines of their serials resolve to
-  if (target.name === 'units') await markUnresolved(conn, `SELECT serial_number FROM (${winners})`);
+  if (target.name === 'units') {
+    // new registry rows change what the lines of their serials resolve to, and the ship-day counts
+    await markUnresolved(conn, `SELECT serial_number FROM (${winners})`);
+    await countShipDays(conn, `SELECT * FROM (${winners})`, 1);
+    await applyShipDays(conn);
+  }
   return { inserted: count(counts[0].inserted), updated: count(counts[0].updated), unchanged: count(counts[0].unchanged) };
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBListVector, DuckDBVector } from '@duckdb/node-api';
+import { assetPath } from '../pipeline/paths.js';
 import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
@@ -8,7 +10,7 @@ import { benjaminiHochberg, mantelHaenszelRateRatio, poissonRateRatioTest, type 
 /**
  * models.firmware — CONTRACT 7.2: per firmware build × failure code × SKU, the claim rate against
  * every other build of the SKU. The effect is stratified by production batch and unit-age band
- * (Mantel–Haenszel rate ratio over models.firmware_strata), so a bad batch that happened to ship
+ * (Mantel–Haenszel rate ratio over the strata of firmware/strata.sql), so a bad batch that happened to ship
  * with a build, or young units that happen to run it, do not read as a firmware effect.
  *
  * p-value: exact conditional test. Given the claims M_s in each stratum, the build's claims are
@@ -50,14 +52,14 @@ interface CellRow {
 }
 
 /**
- * Each cell's strata: firmware_strata holds one row per cell with the strata as lists (five million
+ * Each cell's strata: firmware/strata.sql gives one row per cell with the strata as lists (five million
  * strata rows at 10 M RMAs would cost seconds of row decoding); the list elements are read straight
  * from the flat child vectors (no DuckDB list value, no JavaScript array per list).
  */
 async function readStrata(conn: DuckDBConnection): Promise<Map<string, RateStratum[]>> {
   const byCell = new Map<string, RateStratum[]>();
   const result = await conn.run(
-    'SELECT firmware_version, sku, failure_code, cases1, time1, cases0, time0 FROM models.firmware_strata',
+    `SELECT firmware_version, sku, failure_code, cases1, time1, cases0, time0 FROM (${readFileSync(assetPath('models', 'firmware', 'strata.sql'), 'utf8')})`,
   );
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [version, sku, code] = [0, 1, 2].map((i) => chunk!.getColumnVector(i) as DuckDBVector<string>);
@@ -114,7 +116,7 @@ const key = (r: { firmware_version: string; sku: string; failure_code: string })
 export const model: TsModel = {
   name: 'firmware',
   grain: ['firmware_version', 'sku', 'failure_code'],
-  inputs: ['models.firmware_cells', 'models.firmware_strata'],
+  inputs: ['models.firmware_cells', 'models.firmware_exposure', 'models.firmware_returns', 'firmware_builds'],
   audits: [
     { kind: 'between', columns: ['p_value'], low: 0, high: 1 },
     { kind: 'between', columns: ['q_value'], low: 0, high: 1 },

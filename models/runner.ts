@@ -275,6 +275,9 @@ export interface RunModelsOptions {
   variables?: Record<string, number | string | number[]>;
 }
 
+/** Models of earlier versions whose tables a build removes: a store should not keep stale results. */
+const retiredModels = ['firmware_strata'];   // now a query of the firmware model (models/firmware/strata.sql)
+
 /** A JS value as a DuckDB literal (numbers, strings, integer lists only: settings, never user rows). */
 function sqlLiteral(value: number | string | number[]): string {
   if (Array.isArray(value)) return `[${value.map((v) => sqlLiteral(v)).join(', ')}]`;
@@ -297,6 +300,7 @@ export async function runModels(store: Store, ctx: BuildContext, options: RunMod
   const byName = new Map(ordered.map((m) => [m.name, m]));
   return store.transaction(async (conn) => {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${modelSchema}`);
+    for (const name of retiredModels) await conn.run(`DROP TABLE IF EXISTS ${modelTable(name)}`);
     const literals: Record<string, string> = { as_of: `DATE '${ctx.asOf}'` };
     for (const [name, value] of Object.entries({ ...modelVariables(defaultConfig()), ...options.variables })) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new RmaError('RMA_ERR_BUILD', `bad model variable name '${name}'`);

@@ -235,7 +235,7 @@ export const model: TsModel = {
       }
     }
     await writeModelTable(conn, 'weibull', fitColumns, fits);
-    // millions of rows at 25,000 batches
+    // millions of rows at 25,000 batches, not sorted here: readers order them (dashboards/data-source.ts)
     await writeModelColumns(
       conn,
       'km_curves',
@@ -244,8 +244,7 @@ export const model: TsModel = {
       (staging) => `
         SELECT w.subject_id AS batch_id, w.sku, k.time_days, k.at_risk::BIGINT AS at_risk, k.events::BIGINT AS events,
           k.survival, k.std_err, k.low, k.high
-        FROM ${staging} AS k JOIN weibull__subjects AS w ON w.subject = k.subject::INTEGER
-        ORDER BY k.subject, k.time_days`,
+        FROM ${staging} AS k JOIN weibull__subjects AS w ON w.subject = k.subject::INTEGER`,
     );
     await conn.run('DROP TABLE weibull__pairs');
     await conn.run('DROP TABLE weibull__subjects');

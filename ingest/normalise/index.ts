@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assetPath } from '../../pipeline/paths.js';
 import { queryRows } from '../../pipeline/store.js';
+import { ensureShipDays } from './ship-days.js';
 
 const sql = (name: string): string => readFileSync(assetPath('ingest', 'normalise', name), 'utf8');
 
@@ -66,10 +67,11 @@ export async function resolveUnits(conn: DuckDBConnection): Promise<number> {
   return n;
 }
 
-/** All three steps, after an ingest (or before a build). */
-export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number; resolved: number }> {
+/** All three steps, and the registry's ship-day counts checked (ship-days.ts), after an ingest (or before a build). */
+export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number; resolved: number; recounted: number }> {
   const suggested = await suggestFailureCodes(conn);
   const duplicates = await linkDuplicates(conn, options.windowDays);
   const resolved = await resolveUnits(conn);
-  return { suggested, duplicates, resolved };
+  const recounted = await ensureShipDays(conn);
+  return { suggested, duplicates, resolved, recounted };
 }

@@ -5,6 +5,7 @@ import { openStore, type Store } from '../../pipeline/store.js';
 import type { BuildConfig } from '../../models/model.js';
 import { discoverModels, runModels as runRunner } from '../../models/runner.js';
 import { resolveUnits } from '../../ingest/normalise/index.js';
+import { ensureShipDays } from '../../ingest/normalise/ship-days.js';
 
 /** A fresh store in its own temp folder; `dispose` closes it and removes the folder. */
 export async function tempStore(): Promise<{ store: Store; dir: string; dispose: () => Promise<void> }> {
@@ -29,7 +30,8 @@ export const testConfig = (overrides: Record<string, unknown> = {}): BuildConfig
 /**
  * Build the named models (and the models they read) as of a date with the real runner, so the
  * header, input declarations and audits are exercised exactly as `rma-intel build` does. The literal
- * lines are first resolved against the unit registry, as ingest (and build) leave them.
+ * lines are first resolved against the unit registry, and the registry counted per ship day, as ingest
+ * (and build) leave them.
  */
 export async function runModels(store: Store, asOf: string, names: string[], config: BuildConfig = testConfig(), variables: Record<string, number | string | number[]> = {}): Promise<void> {
   const all = await discoverModels();
@@ -43,7 +45,10 @@ export async function runModels(store: Store, asOf: string, names: string[], con
     for (const input of m.inputs) if (input.startsWith('models.')) visit(input.slice(7));
   };
   names.forEach(visit);
-  await store.withConnection((conn) => resolveUnits(conn));
+  await store.withConnection(async (conn) => {
+    await resolveUnits(conn);
+    await ensureShipDays(conn);
+  });
   await runRunner(store, { asOf, store, config }, { models: all.filter((m) => wanted.has(m.name)), variables });
 }
 
