@@ -1,18 +1,14 @@
 /* model: dealers
    grain: dealer_id
-   inputs: models.rpt_rma_costed, units, models.sla_items
+   inputs: models.rpt_rma_costed, unit_dealer_days, models.sla_items
    audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
    Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
    no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
 WITH sold AS (
-  -- grouped by the registry's dealer first, '(direct)' written on the groups; the date compared as a constant
+  -- the registry counted per dealer and ship day as units land (ingest/normalise/ship-days.ts), not 50 M units grouped here
   SELECT coalesce(dealer_id, '(direct)') AS dealer_id, sum(units)::BIGINT AS units_sold
-  FROM (
-    SELECT dealer_id, count(*) AS units
-    FROM units
-    WHERE shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
-    GROUP BY dealer_id
-  )
+  FROM unit_dealer_days
+  WHERE shipped_on <= getvariable('as_of')
   GROUP BY ALL
 ),
 returned AS (
