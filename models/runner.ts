@@ -381,11 +381,11 @@ export async function writeModelColumns(
   const rowCount = columns.length ? data[columns[0][0]].length : 0;
   await appendColumns(conn, staging, columns.map(([c, t]) => {
     const values = data[c];
-    // typed doubles need no conversion (NaN is still NULL)
-    const valueAt = t === 'DOUBLE' && values instanceof Float64Array
-      ? (r: number) => (Number.isNaN(values[r]) ? null : values[r])
-      : (r: number) => chunkValue(values[r], t);
-    return { type: chunkTypes[t], valueAt };
+    // typed doubles need no conversion (NaN is still NULL) and are copied a block at a time
+    if (t === 'DOUBLE' && values instanceof Float64Array) {
+      return { type: chunkTypes[t], valueAt: (r: number) => (Number.isNaN(values[r]) ? null : values[r]), doubles: values };
+    }
+    return { type: chunkTypes[t], valueAt: (r: number) => chunkValue(values[r], t) };
   }), rowCount);
   const cast = columns.map(([c, t]) => (t === 'DATE' ? `CAST(${q(c)} AS DATE) AS ${q(c)}` : q(c))).join(', ');
   await dropIfKind(conn, name, 'VIEW');
