@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { sqlIdent as q, sqlString } from '../pipeline/sql-text.js';
 import type { Store } from '../pipeline/store.js';
+import { shipDaysTables } from './normalise/ship-days.js';
 
 export interface ExportedTable {
   /** `rma`, `units`, … for canonical tables; `models.<name>` for the tables of the last build. */
@@ -16,7 +17,8 @@ export interface ExportedTable {
 const monthColumns = ['month', 'opened_at', 'shipped_at', 'as_of', 'released_at', 'produced_at', 'effective_from', 'quarantined_at', 'started_at', 'opened', 'created_at'];
 
 /** Internal bookkeeping that is not data, and credentials (API key hashes never leave the store). */
-const skipTables = new Set(['rma_intel_meta', 'api_keys']);
+// the registry's ship-day counts are ingest's working tables (derived from units), not data of their own
+const skipTables = new Set(['rma_intel_meta', 'api_keys', ...shipDaysTables]);
 
 export interface ExportableTable {
   /** `rma`, `units`, … for canonical tables; `models.<name>` for the tables of the last build. */
