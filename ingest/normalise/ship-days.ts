@@ -3,7 +3,7 @@ import { queryRows } from '../../pipeline/store.js';
 
 /**
  * The unit registry counted per UTC ship day, kept up to date as units land, so that a build does not group
- * the 50 M units again (≈ 6 s for the cohorts, ≈ 2 s for the dealers at 50 M units):
+ * the 50 M units again (≈ 6 s for the cohorts, 1–1.5 s for the dealers at 50 M units):
  * - unit_ship_days: per SKU, batch, firmware build at shipment and currency, with the revenue (unit prices,
  *   unknown as 0): the unit cohorts of every build are these counts up to the analysis date
  *   (models/unit_cohorts.sql), about a million rows at 50 M units;
