@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ingest, type IngestOptions } from '../../ingest/index.js';
 import { openStore, type Store } from '../../pipeline/store.js';
 
 export const fixture = (name: string): string => resolve('test/fixtures/ingest', name);
@@ -20,6 +21,14 @@ export async function tempStore(options: { taxonomy?: boolean } = {}): Promise<{
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+let written = 0;
+/** Write CSV lines (header first) to a new file in dir and ingest it, as a user would drop a file in. */
+export async function ingestLines(store: Store, dir: string, lines: string[], options: IngestOptions = {}): Promise<void> {
+  const path = join(dir, `lines${++written}.csv`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  await ingest(store, [path], options);
 }
 
 export const count = async (store: Store, sql: string): Promise<number> => Number((await store.one<{ n: number }>(sql))?.n ?? 0);

@@ -1,12 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingest } from '../../ingest/index.js';
 import { normaliseRma, resolveUnits, resolvedColumns } from '../../ingest/normalise/index.js';
 import { discoverModels, runModels } from '../../models/runner.js';
 import type { Store } from '../../pipeline/store.js';
 import { testConfig } from '../reports/helpers.js';
-import { tempStore } from './helpers.js';
+import { ingestLines, tempStore } from './helpers.js';
 
 let store: Store;
 let dir: string;
@@ -15,12 +12,7 @@ beforeEach(async () => ({ store, dir, cleanup } = await tempStore()));
 afterEach(async () => cleanup());
 
 const rmaHeader = 'rma_number,opened_at,serial_number,sku,return_reason';
-let files = 0;
-async function ingestCsv(lines: string[], source?: string): Promise<void> {
-  const path = join(dir, `f${++files}.csv`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  await ingest(store, [path], source ? { source } : {});
-}
+const ingestCsv = (lines: string[], source?: string): Promise<void> => ingestLines(store, dir, lines, source ? { source } : {});
 
 type Resolved = { rma_key: string; unit_sku: string | null; unit_batch_id: string | null; unit_dealer_id: string | null; is_first_return: boolean | null };
 const resolved = (): Promise<Resolved[]> =>

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingest } from '../../ingest/index.js';
 import { ensureShipDays, shipDaysTables } from '../../ingest/normalise/ship-days.js';
 import type { Store } from '../../pipeline/store.js';
-import { tempStore } from './helpers.js';
+import { ingestLines, tempStore } from './helpers.js';
 
 const [shipDaysTable, dealerDaysTable] = shipDaysTables;
 
@@ -15,12 +12,7 @@ beforeEach(async () => ({ store, dir, cleanup } = await tempStore()));
 afterEach(async () => cleanup());
 
 const header = 'serial_number,sku,batch_id,firmware_version,shipped_at,unit_price,currency,dealer_id';
-let files = 0;
-async function ingestUnits(lines: string[]): Promise<void> {
-  const path = join(dir, `units${++files}.csv`);
-  writeFileSync(path, `${[header, ...lines].join('\n')}\n`);
-  await ingest(store, [path]);
-}
+const ingestUnits = (lines: string[]): Promise<void> => ingestLines(store, dir, [header, ...lines]);
 
 const shipDays = (): Promise<unknown[]> =>
   store.all(`SELECT sku, batch_id, firmware_version, currency, CAST(shipped_on AS VARCHAR) AS shipped_on, units, CAST(revenue AS VARCHAR) AS revenue
