@@ -1,6 +1,6 @@
 /* model: dealers
    grain: dealer_id
-   inputs: models.rpt_rma_costed, unit_dealer_days, models.sla_items
+   inputs: models.rpt_rma_costed, unit_dealer_days, models.sla_groups
    audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
    Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
    no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
@@ -29,13 +29,10 @@ returned AS (
   GROUP BY ALL
 ),
 service AS (
-  SELECT
-    dealer_id,
-    avg(response_met::INTEGER) AS response_met_rate,
-    avg(resolution_met::INTEGER) AS resolution_met_rate,
-    median(resolution_working_days) AS median_resolution_working_days
-  FROM models.sla_items
-  GROUP BY dealer_id
+  -- sla_groups' dealer rows: the business-time clock evaluated once for sla and dealers
+  SELECT dealer_id, response_met_rate, resolution_met_rate, median_resolution_working_days
+  FROM models.sla_groups
+  WHERE level = 'dealer'
 )
 SELECT
   d.dealer_id,

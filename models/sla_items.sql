@@ -7,8 +7,8 @@
    48 business hours of receipt, resolution within 30 working days of the claim (defaults of the `sla`
    settings). A promise not yet kept is judged on its age on the analysis date: NULL while still within its
    limit, false once past it.
-   A view: only sla and dealers read it, each aggregating a few columns; its rows are rpt_rma's
-   (audited unique and not-null on rma_key) minus the cancelled ones. */
+   A view: only sla_groups reads it, aggregating a few columns in one pass for sla and dealers; its rows
+   are rpt_rma's (audited unique and not-null on rma_key) minus the cancelled ones. */
 WITH params AS (
   SELECT (getvariable('as_of')::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ AS as_of_end
 ),

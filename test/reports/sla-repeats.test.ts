@@ -47,6 +47,39 @@ describe('SLA in business time', () => {
   });
 });
 
+describe('SLA groups (one pass for sla and dealers)', () => {
+  it('counts lines with a SKU at the month levels and every line at the dealer level', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      await insert(store, 'rma', [
+        // Monday 09:00, approved the same day at 11:00 (2 h), resolved after 2 working days
+        rmaLine(1, { sku: 'A', dealer_id: 'D1', opened_at: '2025-01-06T09:00:00Z', approved_at: '2025-01-06T11:00:00Z', resolved_at: '2025-01-08T09:00:00Z' }),
+        // approved after 72 business hours (late), resolved after 10 working days
+        rmaLine(2, { sku: 'B', dealer_id: 'D1', opened_at: '2025-01-06T09:00:00Z', approved_at: '2025-01-09T09:00:00Z', resolved_at: '2025-01-20T09:00:00Z' }),
+        // no SKU anywhere (not in the registry): left out of the month rows, counted for its dealer
+        rmaLine(3, { dealer_id: null, opened_at: '2025-01-07T09:00:00Z', approved_at: '2025-01-07T10:00:00Z', resolved_at: '2025-01-13T09:00:00Z' }),
+      ]);
+      await runModels(store, '2025-01-31', ['sla', 'dealers']);
+      const groups = await store.all<Row>(`SELECT level, month::VARCHAR AS month, sku, dealer_id, rmas, response_met_rate, median_resolution_working_days, p90_resolution_working_days
+        FROM models.sla_groups ORDER BY level, sku, dealer_id`);
+      expect(groups).toEqual([
+        { level: 'dealer', month: null, sku: null, dealer_id: '(direct)', rmas: 1, response_met_rate: 1, median_resolution_working_days: 4, p90_resolution_working_days: 4 },
+        { level: 'dealer', month: null, sku: null, dealer_id: 'D1', rmas: 2, response_met_rate: 0.5, median_resolution_working_days: 6, p90_resolution_working_days: 9.2 },
+        { level: 'month', month: '2025-01-01', sku: '*', dealer_id: null, rmas: 2, response_met_rate: 0.5, median_resolution_working_days: 6, p90_resolution_working_days: 9.2 },
+        { level: 'month_sku', month: '2025-01-01', sku: 'A', dealer_id: null, rmas: 1, response_met_rate: 1, median_resolution_working_days: 2, p90_resolution_working_days: 2 },
+        { level: 'month_sku', month: '2025-01-01', sku: 'B', dealer_id: null, rmas: 1, response_met_rate: 0, median_resolution_working_days: 10, p90_resolution_working_days: 10 },
+      ]);
+      expect(await report(store, 'sla', {})).toHaveLength(3);
+      expect(await store.all<Row>('SELECT dealer_id, response_met_rate, median_resolution_working_days FROM models.dealers ORDER BY dealer_id')).toEqual([
+        { dealer_id: '(direct)', response_met_rate: 1, median_resolution_working_days: 4 },
+        { dealer_id: 'D1', response_met_rate: 0.5, median_resolution_working_days: 6 },
+      ]);
+    } finally {
+      await dispose();
+    }
+  });
+});
+
 describe('SLA holidays and limits (settings `sla`)', () => {
   it('indexes weekday holidays by day number; weekend holidays and duplicates change nothing', () => {
     // 2025-12-25 is a Thursday (day 20447), 2025-12-27 a Saturday.
