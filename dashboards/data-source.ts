@@ -1,21 +1,26 @@
+import { kaplanMeierCurves } from '../models/km-curves.js';
+import { lastBuildAsOf } from '../models/runner.js';
 import type { Store } from '../pipeline/store.js';
 import type { DashboardData, Dashboard } from './registry.js';
+import { shownBatchFits } from './specs/weibull.js';
 
 /** Report rows by name (pipeline/report.ts `report(store, name, filters)` bound to a store). */
 export type ReportFn = (name: string) => Promise<readonly unknown[]>;
 
 /**
- * The Kaplan–Meier steps the weibull model writes beside its fits (models.km_curves). They are not a
- * CLI report of their own (CONTRACT §4), so the dashboards read the model table directly; an unbuilt
- * store has none.
+ * Kaplan–Meier steps of the batches the weibull dashboard draws (its fitted batches with the most
+ * failures), worked out from the last build's life data (models/km-curves.ts). They are not a CLI report
+ * of their own (CONTRACT §4); an unbuilt store has none.
  */
 export async function kmCurves(store: Store): Promise<readonly unknown[]> {
-  const exists = await store.all("SELECT 1 FROM information_schema.tables WHERE table_schema = 'models' AND table_name = 'km_curves'");
-  if (!exists.length) return [];
-  return store.all('SELECT batch_id, sku, time_days, survival, low, high FROM models.km_curves ORDER BY batch_id, time_days');
+  const asOf = await lastBuildAsOf(store);
+  const exists = await store.all("SELECT 1 FROM information_schema.tables WHERE table_schema = 'models' AND table_name = 'weibull'");
+  if (!asOf || !exists.length) return [];
+  const shown = shownBatchFits(await store.all("SELECT level, subject_id, sku, failures, beta, eta_days FROM models.weibull WHERE level = 'batch' AND beta > 0"));
+  return store.withConnection((conn) => kaplanMeierCurves(conn, shown, asOf));
 }
 
-/** `report` for the dashboards: the named reports, plus km_curves from its model table. */
+/** `report` for the dashboards: the named reports, plus km_curves worked out for the batches shown. */
 export function dashboardReports(store: Store, report: (store: Store, name: string) => Promise<readonly unknown[]>): ReportFn {
   return (name) => (name === 'km_curves' ? kmCurves(store) : report(store, name));
 }

@@ -76,7 +76,7 @@ export const weibullRow = z.object({
 });
 export type WeibullRow = z.infer<typeof weibullRow>;
 
-/** Report `km_curves` (models/weibull.model.ts): Kaplan–Meier steps per batch, time in days. */
+/** `km_curves` (models/km-curves.ts, for the batches the weibull dashboard draws): Kaplan–Meier steps per batch, time in days. */
 export const kmRow = z.object({
   batch_id: z.string(),
   time_days: num,

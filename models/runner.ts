@@ -286,7 +286,9 @@ export interface RunModelsOptions {
 }
 
 /** Models of earlier versions whose tables a build removes: a store should not keep stale results. */
-const retiredModels = ['firmware_strata'];   // now a query of the firmware model (models/firmware/strata.sql)
+// tables earlier versions wrote: firmware_strata is now a query of the firmware model (models/firmware/strata.sql),
+// km_curves worked out when asked (models/km-curves.ts)
+const retiredModels = ['firmware_strata', 'km_curves'];
 
 /** A JS value as a DuckDB literal (numbers, strings, integer lists only: settings, never user rows). */
 function sqlLiteral(value: number | string | number[]): string {
@@ -360,7 +362,7 @@ function chunkValue(v: unknown, t: ColumnType): DuckDBValue {
 
 /**
  * For TS models: (re)create table models.<name> with the given columns and append the rows (plain
- * objects keyed by column name; null/undefined/NaN → NULL).
+ * objects keyed by column name; null/undefined/NaN → NULL), column by column through a staging table.
  */
 export async function writeModelTable(
   conn: DuckDBConnection,
@@ -368,37 +370,12 @@ export async function writeModelTable(
   columns: readonly (readonly [string, ColumnType])[],
   rows: readonly Record<string, unknown>[],
 ): Promise<void> {
-  const data = Object.fromEntries(columns.map(([c]) => [c, rows.map((row) => row[c])]));
-  await writeModelColumns(conn, name, columns, data);
-}
-
-/**
- * writeModelTable for rows held as one array per column (plain or typed arrays) — for millions of
- * rows (Kaplan–Meier steps of 25,000 batches), where an object per row is most of the cost.
- * `select`, given the staging table's name, makes the table from it (e.g. to join names back to
- * integer keys); by default the table is the staging columns as they are.
- */
-export async function writeModelColumns(
-  conn: DuckDBConnection,
-  name: string,
-  columns: readonly (readonly [string, ColumnType])[],
-  data: Readonly<Record<string, ArrayLike<unknown>>>,
-  select?: (staging: string) => string,
-): Promise<void> {
   const staging = `${name}__rows`;
   const stagingColumns = columns.map(([c, t]) => `${q(c)} ${t === 'DATE' ? 'VARCHAR' : t}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${q(staging)} (${stagingColumns.join(', ')})`);
-  const rowCount = columns.length ? data[columns[0][0]].length : 0;
-  await appendColumns(conn, staging, columns.map(([c, t]) => {
-    const values = data[c];
-    // typed doubles need no conversion (NaN is still NULL) and are copied a block at a time
-    if (t === 'DOUBLE' && values instanceof Float64Array) {
-      return { type: chunkTypes[t], valueAt: (r: number) => (Number.isNaN(values[r]) ? null : values[r]), doubles: values };
-    }
-    return { type: chunkTypes[t], valueAt: (r: number) => chunkValue(values[r], t) };
-  }), rowCount);
+  await appendColumns(conn, staging, columns.map(([c, t]) => ({ type: chunkTypes[t], valueAt: (r: number) => chunkValue(rows[r][c], t) })), rows.length);
   const cast = columns.map(([c, t]) => (t === 'DATE' ? `CAST(${q(c)} AS DATE) AS ${q(c)}` : q(c))).join(', ');
   await dropIfKind(conn, name, 'VIEW');
-  await conn.run(`CREATE OR REPLACE TABLE ${modelTable(name)} AS ${select ? select(q(staging)) : `SELECT ${cast} FROM ${q(staging)}`}`);
+  await conn.run(`CREATE OR REPLACE TABLE ${modelTable(name)} AS SELECT ${cast} FROM ${q(staging)}`);
   await conn.run(`DROP TABLE ${q(staging)}`);
 }

@@ -1,12 +1,14 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { queryRows } from '../pipeline/store.js';
 import type { BuildContext, TsModel } from './model.js';
-import { writeModelColumns, writeModelTable, type ColumnType } from './runner.js';
-import { kaplanMeierColumns, weibullCdf, weibullFitColumns, type WeibullFit } from './stats/index.js';
+import { writeModelTable, type ColumnType } from './runner.js';
+import { weibullCdf, weibullFitColumns, type WeibullFit } from './stats/index.js';
 
 /**
  * Time-to-failure per SKU and per batch, in days from shipment: a Weibull fit (β, η with Fisher
- * bounds) and, per batch, a Kaplan–Meier table (`km_curves`, for the dashboards' survival curves).
+ * bounds). The Kaplan–Meier steps of a batch come from the same life data when asked for
+ * (models/km-curves.ts): the dashboards show ten batches, and storing the steps of all 25,000 cost
+ * ≈ 4–5 s of every build at 10 M RMAs.
  *
  * Life data come from SQL grouped by age: a unit's first failure claim (defective, not shown to be
  * NTF or customer damage) is a failure at its age in days, every other unit shipped by the analysis
@@ -21,13 +23,13 @@ interface Subject {
   sku: string;
 }
 
-/** A unit's failure claim: defective, not shown to be NTF or customer damage, shipped by the date. */
-const failureClaim = `
+/** A unit's failure claim (a line of models.rpt_rma): defective, not shown to be NTF or customer damage, shipped by the date (`asOf`, a SQL DATE). */
+export const failureClaim = (asOf: string): string => `
   return_reason = 'defective'
   AND coalesce(inspection_outcome, 'not_inspected') NOT IN ('no_trouble_found', 'customer_damage')
   AND NOT cancelled
   AND serial_number IS NOT NULL
-  AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date`;
+  AND shipped_at < CAST(${asOf} + 1 AS TIMESTAMPTZ)   -- registered units shipped by the date`;
 
 const settingsOf = (ctx: BuildContext): { batch: number; sku: number } => {
   const b = (ctx.config as { settings?: { batches?: { min_failures_for_batch_fit?: number; min_failures_for_sku_fit?: number } } }).settings?.batches;
@@ -51,19 +53,6 @@ const fitColumns: (readonly [string, ColumnType])[] = [
   ['log_likelihood', 'DOUBLE'],
   ['b10_days', 'DOUBLE'],
   ['p_fail_in_warranty', 'DOUBLE'],
-];
-
-// km_curves is staged with the subject's number, not its batch_id and SKU repeated on millions of
-// rows (the names are joined back in SQL), all as DOUBLE (no BigInt per value).
-const kmStaging: (readonly [string, ColumnType])[] = [
-  ['subject', 'DOUBLE'],
-  ['time_days', 'DOUBLE'],
-  ['at_risk', 'DOUBLE'],
-  ['events', 'DOUBLE'],
-  ['survival', 'DOUBLE'],
-  ['std_err', 'DOUBLE'],
-  ['low', 'DOUBLE'],
-  ['high', 'DOUBLE'],
 ];
 
 function fitOrReason(times: Float64Array, failures: Float64Array, suspensions: Float64Array, r: number, minFailures: number): { fit?: WeibullFit; status: string } {
@@ -105,7 +94,7 @@ export const model: TsModel = {
   grain: ['level', 'subject_id'],
   inputs: ['models.unit_cohorts', 'models.rpt_rma', 'models.rpt_warranty_terms'],
   audits: [{ kind: 'between', columns: ['p_fail_in_warranty'], low: 0, high: 1 }],
-  description: 'Weibull time-to-failure fits per SKU and per batch (days from shipment), and Kaplan–Meier curves per batch (table km_curves).',
+  description: 'Weibull time-to-failure fits per SKU and per batch (days from shipment).',
   async run(conn: DuckDBConnection, ctx: BuildContext): Promise<void> {
     // The (SKU, batch) pairs of units, numbered, and the subjects (SKUs, batches), numbered as the
     // fits are listed: the heavy grouping below is on these integers, not on millions of SKU and
@@ -142,7 +131,7 @@ export const model: TsModel = {
           floor(min(epoch_us(r.opened_at)) / 86400000000)::INTEGER AS failed_day
         FROM models.rpt_rma AS r
         JOIN weibull__pairs AS p ON p.sku IS NOT DISTINCT FROM r.unit_sku AND p.batch_id IS NOT DISTINCT FROM r.unit_batch_id
-        WHERE ${failureClaim}
+        WHERE ${failureClaim("getvariable('as_of')")}
         GROUP BY r.serial_number
       ),
       failed AS MATERIALIZED (
@@ -183,9 +172,6 @@ export const model: TsModel = {
       ORDER BY subject, age`);
     // A million life rows at 10 M RMAs (batch × age): read into typed arrays.
     const { subjectOf, times, failures, suspensions, n } = await readLife(result);
-    // a Kaplan–Meier step per batch and age with failures: the km columns are allocated once
-    let kmRows = 0;
-    for (let i = 0; i < n; i++) if (failures[i] > 0 && subjects[subjectOf[i]].level === 'batch') kmRows++;
     const warranty = new Map(
       (await queryRows<{ sku: string; warranty_months: number }>(conn, 'SELECT sku, warranty_months FROM models.rpt_warranty_terms'))
         .map((t) => [t.sku, t.warranty_months]),
@@ -193,8 +179,6 @@ export const model: TsModel = {
     const min = settingsOf(ctx);
 
     const fits: Record<string, unknown>[] = [];
-    const km = Object.fromEntries(kmStaging.map(([c]) => [c, new Float64Array(kmRows)]));
-    let kmAt = 0;
     for (let first = 0; first < n; ) {
       // rows come ordered by subject: one subject's life data is one run of rows, by age
       const subject = subjectOf[first];
@@ -221,31 +205,8 @@ export const model: TsModel = {
         b10_days: fit ? fit.eta * Math.pow(-Math.log(0.9), 1 / fit.beta) : null,   // age by which 10 % have failed
         p_fail_in_warranty: fit ? weibullCdf(warrantyDays, fit.beta, fit.eta) : null,
       });
-      if (level === 'batch' && nFail > 0) {
-        const steps = kaplanMeierColumns(t, f, s);
-        km.subject.fill(subject, kmAt, kmAt + steps.time.length);
-        km.time_days.set(steps.time, kmAt);
-        km.at_risk.set(steps.atRisk, kmAt);
-        km.events.set(steps.events, kmAt);
-        km.survival.set(steps.survival, kmAt);
-        km.std_err.set(steps.stdErr, kmAt);
-        km.low.set(steps.low, kmAt);
-        km.high.set(steps.high, kmAt);
-        kmAt += steps.time.length;
-      }
     }
     await writeModelTable(conn, 'weibull', fitColumns, fits);
-    // millions of rows at 25,000 batches, not sorted here: readers order them (dashboards/data-source.ts)
-    await writeModelColumns(
-      conn,
-      'km_curves',
-      kmStaging,
-      km,
-      (staging) => `
-        SELECT w.subject_id AS batch_id, w.sku, k.time_days, k.at_risk::BIGINT AS at_risk, k.events::BIGINT AS events,
-          k.survival, k.std_err, k.low, k.high
-        FROM ${staging} AS k JOIN weibull__subjects AS w ON w.subject = k.subject::INTEGER`,
-    );
     await conn.run('DROP TABLE weibull__pairs');
     await conn.run('DROP TABLE weibull__subjects');
   },

@@ -4,15 +4,7 @@ import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBVal
 export interface AppendColumn {
   type: DuckDBType;
   valueAt: (row: number) => DuckDBValue;
-  /** A DOUBLE column held as one Float64Array (NaN = NULL): copied into each vector as a block, not a value at a time. */
-  doubles?: Float64Array;
 }
-
-/** A DOUBLE vector's own Float64Array (@duckdb/node-api's DuckDBDoubleVector.items), when it has one. */
-const itemsOf = (vector: unknown): Float64Array | undefined => {
-  const items = (vector as { items?: unknown }).items;
-  return items instanceof Float64Array ? items : undefined;
-};
 
 const chunkRows = 2048;   // DuckDB's vector size: the most rows a data chunk holds
 
@@ -27,16 +19,9 @@ export async function appendColumns(conn: DuckDBConnection, table: string, colum
     for (let start = 0; start < rowCount; start += chunkRows) {
       const end = Math.min(start + chunkRows, rowCount);
       const chunk = DuckDBDataChunk.create(types, end - start);
-      columns.forEach(({ valueAt, doubles }, i) => {
+      columns.forEach(({ valueAt }, i) => {
         const vector = chunk.getColumnVector(i);
-        const items = doubles && itemsOf(vector);
-        if (doubles && items) {
-          // 3.4 M Kaplan–Meier rows × 8 columns: 1.6 s through setItem
-          items.set(doubles.subarray(start, end));
-          for (let r = start; r < end; r++) if (Number.isNaN(doubles[r])) vector.setItem(r - start, null);
-        } else {
-          for (let r = start; r < end; r++) vector.setItem(r - start, valueAt(r));
-        }
+        for (let r = start; r < end; r++) vector.setItem(r - start, valueAt(r));
         vector.flush();
       });
       appender.appendDataChunk(chunk);

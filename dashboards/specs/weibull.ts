@@ -13,6 +13,15 @@ export interface WeibullOptions {
 /** Points per fitted curve: enough for a smooth line at chart width. */
 const curvePoints = 60;
 
+/** The batch fits the chart draws: fitted (β, η > 0), the most failures first (then batch id), at most `max`. */
+export function shownBatchFits(fitRows: readonly unknown[], max = 10): { batch_id: string; sku: string | null; beta: number; eta: number; failures: number }[] {
+  return checkRows('weibull', weibullRow, fitRows)
+    .filter((r) => r.level === 'batch' && (r.beta ?? 0) > 0 && (r.eta_days ?? 0) > 0)
+    .map((r) => ({ batch_id: r.subject_id, sku: r.sku ?? null, beta: r.beta as number, eta: r.eta_days as number, failures: r.failures ?? 0 }))
+    .sort((a, b) => b.failures - a.failures || a.batch_id.localeCompare(b.batch_id))
+    .slice(0, max);
+}
+
 /**
  * Weibull and Kaplan–Meier (reports `weibull` and `km_curves`): per batch with a fit, the Weibull CDF
  * F(t) = 1 − exp(−(t/η)^β) as a smooth line and the Kaplan–Meier failed fraction 1 − S(t) as a dashed
@@ -20,11 +29,7 @@ const curvePoints = 60;
  */
 export function weibullSpec(fitRows: readonly unknown[], kmRows: readonly unknown[], options: WeibullOptions = {}): TopLevelSpec {
   const horizon = options.horizonDays ?? 730;
-  const fits = checkRows('weibull', weibullRow, fitRows)
-    .filter((r) => r.level === 'batch' && (r.beta ?? 0) > 0 && (r.eta_days ?? 0) > 0)
-    .map((r) => ({ batch_id: r.subject_id, beta: r.beta as number, eta: r.eta_days as number, failures: r.failures ?? 0 }))
-    .sort((a, b) => b.failures - a.failures || a.batch_id.localeCompare(b.batch_id))
-    .slice(0, options.maxBatches ?? 10);
+  const fits = shownBatchFits(fitRows, options.maxBatches);
   const shown = new Set(fits.map((f) => f.batch_id));
   // Curves are drawn from the fitted parameters: evaluating F on a grid is display, not inference.
   const curves = fits.flatMap((f) =>

@@ -149,7 +149,7 @@ export const weibullRows = [
   { level: 'batch', subject_id: 'TH35-2406', sku: 'TH35', units: 600, failures: 1, suspensions: 599, status: 'insufficient_failures', beta: null, eta_days: null },
   { level: 'sku', subject_id: 'TH35', sku: 'TH35', units: 6650, failures: 79, suspensions: 6571, status: 'fitted', beta: 1.05, eta_days: 3100 },
 ];
-/** models/weibull.model.ts table km_curves: Kaplan–Meier steps per batch. */
+/** km_curves (models/km-curves.ts): Kaplan–Meier steps per batch. */
 export const kmRows = fitted.flatMap(([batch_id, beta, eta]) =>
   [30, 90, 150, 240, 330, 420, 510, 600].map((time_days, i) => {
     const survival = Math.exp(-Math.pow(time_days / eta, beta)) - i * 0.0008;
