@@ -29,20 +29,23 @@ const batchDetail = z.object({
   time_to_return: z.array(curvePoint),
 });
 
-/** Returns by age (months since the unit shipped) and their cumulative share of the batch: aggregated in SQL. */
+/**
+ * Returns by age (whole months from the unit's shipment to the claim) and their cumulative share of the
+ * batch's units shipped, as the batch row counts them: the lines of the last build (models.stg_rma:
+ * opened by its date, cross-source duplicates dropped) with the registry's ship date resolved on each line,
+ * so no request joins the claims to the unit registry. Aggregated in SQL; $2 = the batch row's units_shipped.
+ */
 const curveSql = `
-  WITH shipped AS (
-    SELECT coalesce(nullif((SELECT count(*) FROM units WHERE batch_id = $1), 0), (SELECT max(units_shipped) FROM batches WHERE batch_id = $1)) AS n
-  ), ages AS (
-    SELECT CAST(datediff('month', u.shipped_at, r.opened_at) AS INTEGER) AS age_months, count(*) AS returns
-    FROM rma AS r JOIN units AS u ON u.serial_number = r.serial_number
-    WHERE r.batch_id = $1 AND r.opened_at >= u.shipped_at
+  WITH ages AS (
+    SELECT CAST(date_diff('month', shipped_on, opened_on) AS INTEGER) AS age_months, count(*) AS returns
+    FROM models.stg_rma
+    WHERE batch_id = $1 AND opened_on >= shipped_on
     GROUP BY 1
   )
   SELECT age_months,
          returns,
          CAST(sum(returns) OVER (ORDER BY age_months) AS BIGINT) AS cumulative_returns,
-         sum(returns) OVER (ORDER BY age_months) / nullif((SELECT n FROM shipped), 0) AS cumulative_rate
+         sum(returns) OVER (ORDER BY age_months) / nullif($2::DOUBLE, 0) AS cumulative_rate
   FROM ages
   ORDER BY age_months`;
 
@@ -80,7 +83,7 @@ export async function batchRoutes(app: FastifyInstance): Promise<void> {
       const [batch] = await reportRows(request, 'batches', { batch_id });
       if (!batch) throw new RmaError('RMA_ERR_NOT_FOUND', `no batch '${batch_id}' in the batch report (rebuild after ingesting it)`, { batch_id });
       const rmas = await cachedRmaPage(request.server.rma, { batch_id, cursor: q.cursor, limit: q.limit, money: canSeeMoney(request) });
-      const curve = await request.server.rma.store.withConnection((conn) => queryRows(conn, curveSql, [batch_id]));
+      const curve = await request.server.rma.store.withConnection((conn) => queryRows(conn, curveSql, [batch_id, (batch.units_shipped as number | null) ?? null]));
       reply.headers(pageHeaders(request.url, rmas.next));
       return { batch, rmas: rmas.rows, next_cursor: rmas.next ?? null, time_to_return: curve };
     },

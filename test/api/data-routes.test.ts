@@ -144,6 +144,8 @@ describe('after POST /api/build', () => {
     expect(body.next_cursor).toBeTruthy();
     const curve = body.time_to_return as { age_months: number; returns: number; cumulative_returns: number; cumulative_rate: number }[];
     expect(curve.reduce((n, p) => n + p.returns, 0)).toBe(total / 5);
+    // the curve counts the lines the batch row counts (the last build's, duplicates dropped)
+    expect(curve.reduce((n, p) => n + p.returns, 0)).toBe(body.batch.returns);
     expect(curve[curve.length - 1].cumulative_returns).toBe(total / 5);
     expect(curve[curve.length - 1].cumulative_rate).toBeCloseTo(1, 6);
     for (let i = 1; i < curve.length; i++) expect(curve[i].age_months).toBeGreaterThan(curve[i - 1].age_months);
