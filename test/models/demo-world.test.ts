@@ -46,6 +46,21 @@ describe('demo world: every planted fault found, nothing clean flagged', () => {
     }
   });
 
+  it('opens a batch alert for each breaching planted batch, its evidence the first keys of its confirmed defects', async () => {
+    const alerts = await store.all<{ subject_id: string; evidence: { rma_keys: string[]; rma_count: number } }>("SELECT subject_id, evidence FROM alerts WHERE rule = 'batch_status'");
+    const breaching = planted('batch_defect').filter((f) => ['breach', 'confirmed_breach'].includes(String(f.expected.status)));
+    expect(breaching.length).toBeGreaterThanOrEqual(1);
+    for (const f of breaching) {
+      const alert = alerts.find((a) => a.subject_id === f.subject_id);
+      expect(alert, f.subject_id).toBeDefined();
+      const evidence = alert!.evidence;
+      // counted from the lines independently of the batch_quality pass that stored them
+      const keys = (await store.all<{ rma_key: string }>('SELECT rma_key FROM models.stg_rma WHERE batch_id = $1 AND is_confirmed_defect ORDER BY rma_key', [f.subject_id])).map((r) => r.rma_key);
+      expect(evidence.rma_count).toBe(keys.length);
+      expect(evidence.rma_keys).toEqual(keys.slice(0, 20));
+    }
+  });
+
   it('keeps clean batches ok and young batches out of breach', async () => {
     const rows = new Map((await store.all<{ batch_id: string; status: string }>('SELECT batch_id, status FROM models.batches')).map((r) => [r.batch_id, r.status]));
     const clean = demo.groundTruth.clean.batches;
