@@ -4,9 +4,7 @@
    audits: between(defect_rate, 0, 1)
    Exposure and return counts per production batch as of the analysis date (CONTRACT 7.1 counts).
    Exposure comes from the unit registry; a batch known only from batch totals (batches.units_shipped)
-   is assumed shipped at the middle of its shipping window. confirmed_rma_keys: the first keys (in key
-   order, `alerts.evidence_keys` of them) of the confirmed defects, the evidence of a batch alert — taken in
-   this pass over the lines, not by a second one when alerts are evaluated. */
+   is assumed shipped at the middle of its shipping window. */
 WITH registry AS (
   SELECT
     batch_id,
@@ -54,9 +52,7 @@ returns AS (
     -- at-risk days lost because a unit came back before its exposure window closed
     coalesce(sum(greatest(exposure_end - opened_on, 0)) FILTER (WHERE is_first_return = 1), 0) AS returned_unit_days,
     median(age_days) FILTER (WHERE is_confirmed_defect) AS median_days_to_defect,
-    quantile_cont(age_days, 0.9) FILTER (WHERE is_confirmed_defect) AS p90_days_to_defect,
-    -- min(key, n): the n smallest keys in a small heap per batch (sorting every batch's keys cost seconds)
-    min(rma_key, getvariable('evidence_keys')) FILTER (WHERE is_confirmed_defect) AS confirmed_rma_keys
+    quantile_cont(age_days, 0.9) FILTER (WHERE is_confirmed_defect) AS p90_days_to_defect
   FROM models.stg_rma
   WHERE batch_id IS NOT NULL
   GROUP BY batch_id
@@ -79,8 +75,7 @@ SELECT
   -- confirmed defects per unit shipped (NULL without exposure)
   CASE WHEN coalesce(e.units_shipped, 0) > 0 THEN least(coalesce(r.confirmed_defects, 0) / e.units_shipped, 1) END AS defect_rate,
   r.median_days_to_defect,
-  r.p90_days_to_defect,
-  coalesce(r.confirmed_rma_keys, []) AS confirmed_rma_keys
+  r.p90_days_to_defect
 FROM exposure AS e
 FULL OUTER JOIN returns AS r ON r.batch_id = e.batch_id
 LEFT JOIN catalogue AS c ON c.batch_id = coalesce(e.batch_id, r.batch_id)

@@ -123,7 +123,7 @@ export const model: TsModel = {
     const settings = config.settings.batches;
     const quality = await queryRows<QualityRow>(
       conn,
-      `SELECT q.* EXCLUDE (confirmed_rma_keys), w.warranty_days FROM models.batch_quality AS q LEFT JOIN models.stg_warranty AS w ON w.sku = q.sku ORDER BY q.batch_id`,
+      `SELECT q.*, w.warranty_days FROM models.batch_quality AS q LEFT JOIN models.stg_warranty AS w ON w.sku = q.sku ORDER BY q.batch_id`,
     );
     const profile = await queryRows<ProfileRow>(conn, 'SELECT * FROM models.batch_age_profile ORDER BY batch_id, age_bucket');
 

@@ -31,7 +31,5 @@ export function modelVariables(settings: RmaConfig): Record<string, number | num
     sla_inspection_hours: settings.sla.inspection_hours,
     sla_resolution_days: settings.sla.resolution_working_days,
     ...holidayClock(settings.sla.holidays),
-    // at least one: min(key, n) needs n ≥ 1 (the alert rule lists none when the setting is 0)
-    evidence_keys: Math.max(1, settings.alerts.evidence_keys),
   };
 }

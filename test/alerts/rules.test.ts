@@ -18,10 +18,6 @@ describe('batch_status and firmware_regression rules', () => {
         ('2.4.1', 'A', 'PWR-01', 3, 90000.0, 1.0, 0.9, 1.1, 0.6, 0.8, false),
         ('2.3.0', 'A', 'REC-01', 3, 80000.0, 1.1, 1.0, 1.1, 0.7, 0.8, false))
         AS t(firmware_version, sku, failure_code, returns, unit_days, rate_per_1000_unit_months, baseline_rate, relative_risk, p_value, q_value, flagged)`);
-      // the batch rule's evidence keys come with the batch counts (batch_quality), the firmware rule's from the lines
-      await store.run(`CREATE TABLE models.batch_quality AS SELECT * FROM (VALUES
-        ('B1', 2, ['r1', 'r2']), ('B2', 0, []::VARCHAR[]), ('B3', 0, []::VARCHAR[]))
-        AS t(batch_id, confirmed_defects, confirmed_rma_keys)`);
       await store.run(`CREATE TABLE models.stg_rma AS SELECT * FROM (VALUES
         ('r1', 'B1', '2.4.1', 'A', 'REC-01', true, true), ('r2', 'B1', '2.4.1', 'A', 'PWR-01', true, true), ('r3', 'B2', '2.3.0', 'A', 'REC-01', false, true))
         AS t(rma_key, batch_id, firmware_version, sku, failure_code, is_confirmed_defect, is_failure_claim)`);
