@@ -144,6 +144,10 @@ describe('weibull and Kaplan–Meier on a batch with enough failures', () => {
       expect(await store.all("SELECT 1 FROM information_schema.tables WHERE table_name = 'km_curves'")).toEqual([]);
       expect(km).toHaveLength(20);
       expect(km.every((step) => step.batch_id === 'BW' && step.sku === 'W')).toBe(true);
+      // the same life data as the batch's fit: every failure is a step's event, every unit starts at risk
+      const batchFit = rows.find((x) => x.level === 'batch') as Row;
+      expect(km.reduce((n, step) => n + (step.events as number), 0)).toBe(batchFit.failures);
+      expect(km[0].at_risk).toBe(batchFit.units);
       expect(km[0]).toMatchObject({ time_days: 30.5, at_risk: 100, events: 1, survival: 0.99 });
       expect(km[19].survival as number).toBeCloseTo(0.8, 12);
     } finally {
