@@ -40,11 +40,6 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   let started = performance.now();
   // Cross-source duplicates and code suggestions are set-wide facts: settle them once before the models read rma.
   await store.withConnection((conn) => normaliseRma(conn));
-  // Rows written since the last checkpoint (a small ingest, the resolution's updates) wait in the write-ahead
-  // log, and every model's scan of rma pays for them: after appending 10,000 RMAs to 10 M the models phase took
-  // ≈ 8 s longer, against ≈ 2 s for this checkpoint. DuckDB documents that a plain CHECKPOINT may refuse while
-  // other transactions run: the build then goes on without it.
-  await store.run('CHECKPOINT').catch(() => undefined);
   options.onPhase?.('normalise', performance.now() - started);
   started = performance.now();
   const models = await runModels(store, ctx, {

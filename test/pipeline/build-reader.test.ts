@@ -3,11 +3,8 @@ import { build } from '../../pipeline/build.js';
 import { defaultConfig } from '../../pipeline/config.js';
 import { insert, rmaLine, tempStore } from '../reports/helpers.js';
 
-/**
- * A build checkpoints the store after settling the lines (rows waiting in the write-ahead log slow every
- * model's scan). A reader that holds a transaction open across it keeps its snapshot.
- */
-describe('build and the checkpoint before the models', () => {
+/** A server's reader can hold a transaction open while a build settles the lines and commits its models. */
+describe('build beside an open reader', () => {
   it('builds while another connection holds a transaction open, and that reader keeps its snapshot', async () => {
     const { store, dispose } = await tempStore();
     try {
