@@ -285,9 +285,10 @@ export interface RunModelsOptions {
   variables?: Record<string, number | string | number[]>;
 }
 
-/** Models of earlier versions whose tables a build removes: a store should not keep stale results. */
-// tables earlier versions wrote: firmware_strata is now a query of the firmware model (models/firmware/strata.sql),
-// km_curves worked out when asked (models/km-curves.ts)
+/**
+ * Tables of earlier versions that a build removes, so a store keeps no stale results: firmware_strata is now
+ * a query of the firmware model (models/firmware/strata.sql), km_curves worked out when asked (models/km-curves.ts).
+ */
 const retiredModels = ['firmware_strata', 'km_curves'];
 
 /** A JS value as a DuckDB literal (numbers, strings, integer lists only: settings, never user rows). */
