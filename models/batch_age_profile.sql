@@ -16,27 +16,43 @@ WITH unit_ages AS (
   WHERE batch_id IS NOT NULL AND warranty_days IS NOT NULL   -- units with a SKU (and so a warranty)
   GROUP BY batch_id, age_bucket
 ),
+defects AS MATERIALIZED (
+  -- One pass over the confirmed defects for both groupings: by the unit's age on the date (first
+  -- returns only: the failed units taken out of the suspensions) and by its age at the claim (the
+  -- failures). A second scan of stg_rma cost ≈ 1 s at 10 M RMAs.
+  SELECT
+    batch_id,
+    grouping(current_bucket) = 0 AS by_current_age,
+    coalesce(current_bucket, failure_bucket) AS age_bucket,
+    any_value(sku) AS sku,
+    count(*) FILTER (WHERE is_first_return = 1) AS returned_units,
+    sum(current_age) FILTER (WHERE is_first_return = 1) AS returned_age_sum,
+    count(*) AS failures,
+    sum(age_days) AS failure_age_sum
+  FROM (
+    SELECT
+      batch_id,
+      sku,
+      is_first_return,
+      age_days,
+      exposure_end - shipped_on AS current_age,
+      (exposure_end - shipped_on) // 30 AS current_bucket,
+      age_days // 30 AS failure_bucket
+    FROM models.stg_rma
+    WHERE is_confirmed_defect AND batch_id IS NOT NULL
+  )
+  GROUP BY GROUPING SETS ((batch_id, current_bucket), (batch_id, failure_bucket))
+),
 defective_unit_ages AS (
   -- the same units' current ages, to take failed units out of the suspensions
-  SELECT
-    batch_id,
-    (exposure_end - shipped_on) // 30 AS age_bucket,
-    count(*) AS units,
-    sum(exposure_end - shipped_on) AS age_sum
-  FROM models.stg_rma
-  WHERE is_confirmed_defect AND is_first_return = 1 AND batch_id IS NOT NULL
-  GROUP BY batch_id, age_bucket
+  SELECT batch_id, age_bucket, returned_units AS units, returned_age_sum AS age_sum
+  FROM defects
+  WHERE by_current_age AND returned_units > 0
 ),
 failure_ages AS (
-  SELECT
-    batch_id,
-    any_value(sku) AS sku,
-    age_days // 30 AS age_bucket,
-    count(*) AS failures,
-    sum(age_days) AS age_sum
-  FROM models.stg_rma
-  WHERE is_confirmed_defect AND age_days IS NOT NULL AND batch_id IS NOT NULL
-  GROUP BY batch_id, age_bucket
+  SELECT batch_id, sku, age_bucket, failures, failure_age_sum AS age_sum
+  FROM defects
+  WHERE NOT by_current_age AND age_bucket IS NOT NULL
 ),
 suspensions AS (
   SELECT

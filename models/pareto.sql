@@ -5,36 +5,38 @@
    Pareto of failure codes per SKU and over all SKUs (sku = '*'): confirmed defects by verified code
    (NTF, customer damage and commercial returns excluded), beside what the claims stated. Ranked by
    verified count; share and cumulative_share are of the verified total of that SKU. */
-WITH confirmed AS (
-  SELECT sku, coalesce(failure_code_verified, '(unverified)') AS failure_code
-  FROM models.rpt_rma
-  WHERE return_reason = 'defective'
-    AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')
-    AND sku IS NOT NULL
-),
-stated AS (
+WITH claims AS (
+  -- One pass over the defect claims for both counts (a second scan of rpt_rma cost ≈ 0.8 s at 10 M
+  -- RMAs), grouped first: a few codes per SKU, not millions of lines, go on to the two groupings.
   SELECT
     sku,
-    coalesce(failure_code_stated, '(not stated)') AS failure_code,
-    inspection_outcome = 'no_trouble_found' AS was_ntf
+    coalesce(failure_code_verified, '(unverified)') AS verified_code,
+    coalesce(failure_code_stated, '(not stated)') AS stated_code,
+    coalesce(inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace'), false) AS confirmed,
+    NOT cancelled AS stated,
+    coalesce(inspection_outcome = 'no_trouble_found', false) AS was_ntf,
+    count(*) AS claims
   FROM models.rpt_rma
   WHERE return_reason = 'defective'
-    AND NOT cancelled
     AND sku IS NOT NULL
+  GROUP BY ALL
 ),
 verified_counts AS (
-  SELECT coalesce(sku, '*') AS sku, failure_code, count(*) AS verified
-  FROM confirmed
-  GROUP BY GROUPING SETS ((sku, failure_code), (failure_code))
+  -- confirmed defects by verified code (cancelled ones too: the inspection found the fault)
+  SELECT coalesce(sku, '*') AS sku, verified_code AS failure_code, sum(claims) AS verified
+  FROM claims
+  WHERE confirmed
+  GROUP BY GROUPING SETS ((sku, verified_code), (verified_code))
 ),
 stated_counts AS (
   SELECT
     coalesce(sku, '*') AS sku,
-    failure_code,
-    count(*) AS stated,
-    count(*) FILTER (WHERE was_ntf) AS stated_ntf
-  FROM stated
-  GROUP BY GROUPING SETS ((sku, failure_code), (failure_code))
+    stated_code AS failure_code,
+    sum(claims) AS stated,
+    coalesce(sum(claims) FILTER (WHERE was_ntf), 0) AS stated_ntf
+  FROM claims
+  WHERE stated
+  GROUP BY GROUPING SETS ((sku, stated_code), (stated_code))
 ),
 joined AS (
   SELECT

@@ -83,6 +83,11 @@ describe('models.batches on literal data', () => {
     await addUnits(s, { batch: 'YOUNG', sku: 'WEAR', n: 1000, shippedOn: '2024-10-01' });
     await addRmas(s, { batch: 'YOUNG', n: 1, openedOn: '2024-12-01', inspectedOn: '2024-12-02' });
 
+    // Life data in 30-day buckets: three units confirmed at 60 days, one of them again at 182 days.
+    await addUnits(s, { batch: 'AGES', sku: 'AGES', n: 100, shippedOn: '2024-01-01' });
+    await addRmas(s, { batch: 'AGES', n: 3, openedOn: '2024-03-01', inspectedOn: '2024-03-05', from: 1 });
+    await addRmas(s, { batch: 'AGES', n: 1, openedOn: '2024-07-01', inspectedOn: '2024-07-05', from: 1 });
+
     // Batch totals only (no per-serial registry): 500 units shipped mid-window 2024-07-01.
     await s.run("INSERT INTO batches (batch_id, sku, units_shipped, shipped_from, shipped_to) VALUES ('TOT', 'TOT', 500, DATE '2024-06-01', DATE '2024-07-31')");
 
@@ -129,6 +134,18 @@ describe('models.batches on literal data', () => {
     expect(old.status).toBe('confirmed_breach');
     // projection never falls below what already came back
     expect(old.projected_rate!).toBeGreaterThanOrEqual(old.defect_rate!);
+  });
+
+  it('profiles a batch’s life data by age: failures at their age at the claim, the other units at their age now', async () => {
+    const profile = await t.store.all<{ age_bucket: number; failures: number; failure_age: number | null; suspensions: number; suspension_age: number | null }>(
+      "SELECT age_bucket, failures, failure_age, suspensions, suspension_age FROM models.batch_age_profile WHERE batch_id = 'AGES' ORDER BY age_bucket");
+    // 2024-01-01 → 2024-03-01: 60 days (bucket 2); → 2024-07-01: 182 days (bucket 6); → 2025-01-01: 366 days (bucket 12).
+    // Every confirmed defect is a failure, the repeat too; a unit leaves the suspensions once, at its first return.
+    expect(profile).toEqual([
+      { age_bucket: 2, failures: 3, failure_age: 60, suspensions: 0, suspension_age: null },
+      { age_bucket: 6, failures: 1, failure_age: 182, suspensions: 0, suspension_age: null },
+      { age_bucket: 12, failures: 0, failure_age: null, suspensions: 97, suspension_age: 366 },
+    ]);
   });
 
   it('judges a batch known only from batch totals', () => {
