@@ -51,8 +51,8 @@ returns AS (
     count(*) FILTER (WHERE return_reason = 'defective' AND inspection_outcome <> 'not_inspected') AS inspected_defect_claims,
     -- at-risk days lost because a unit came back before its exposure window closed
     coalesce(sum(greatest(exposure_end - opened_on, 0)) FILTER (WHERE is_first_return = 1), 0) AS returned_unit_days,
-    median(age_days) FILTER (WHERE is_confirmed_defect) AS median_days_to_defect,
-    quantile_cont(age_days, 0.9) FILTER (WHERE is_confirmed_defect) AS p90_days_to_defect
+    -- both quantiles from one aggregate: median and quantile_cont each kept and sorted their own copy of the ages
+    quantile_cont(age_days, [0.5, 0.9]) FILTER (WHERE is_confirmed_defect) AS days_to_defect
   FROM models.stg_rma
   WHERE batch_id IS NOT NULL
   GROUP BY batch_id
@@ -74,8 +74,8 @@ SELECT
   coalesce(r.inspected_defect_claims, 0) AS inspected_defect_claims,
   -- confirmed defects per unit shipped (NULL without exposure)
   CASE WHEN coalesce(e.units_shipped, 0) > 0 THEN least(coalesce(r.confirmed_defects, 0) / e.units_shipped, 1) END AS defect_rate,
-  r.median_days_to_defect,
-  r.p90_days_to_defect
+  r.days_to_defect[1] AS median_days_to_defect,
+  r.days_to_defect[2] AS p90_days_to_defect
 FROM exposure AS e
 FULL OUTER JOIN returns AS r ON r.batch_id = e.batch_id
 LEFT JOIN catalogue AS c ON c.batch_id = coalesce(e.batch_id, r.batch_id)

