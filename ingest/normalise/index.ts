@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assetPath } from '../../pipeline/paths.js';
 import { queryRows } from '../../pipeline/store.js';
+import { sqlString } from '../../pipeline/sql-text.js';
 import { ensureShipDays } from './ship-days.js';
 
 const sql = (name: string): string => readFileSync(assetPath('ingest', 'normalise', name), 'utf8');
@@ -31,7 +32,17 @@ export const duplicateWindowDays = 14;
  * corrected record unlinks itself. Returns how many lines are marked as duplicates.
  */
 export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplicateWindowDays): Promise<number> {
-  const query = sql('link-duplicates.sql').replaceAll('$window_days', String(Math.max(0, Math.floor(windowDays))));
+  // Every pair across sources has a line from outside the source with the most lines. While those lines are
+  // few (a fifth or less), the self-join is restricted to the lines whose keys they name; past that the
+  // restriction costs more than it saves. With one source there is nothing to pair.
+  const sources = await queryRows<{ source: string; n: number }>(conn,
+    'SELECT source, count(*)::BIGINT AS n FROM rma WHERE opened_at IS NOT NULL GROUP BY source ORDER BY n DESC, source');
+  const total = sources.reduce((sum, s) => sum + Number(s.n), 0);
+  const prefilter = total - Number(sources[0]?.n ?? 0) <= total / 5;
+  const query = sql('link-duplicates.sql')
+    .replaceAll('$window_days', String(Math.max(0, Math.floor(windowDays))))
+    .replaceAll('$main_source', sources.length ? sqlString(sources[0].source) : 'NULL')
+    .replaceAll('$prefilter', String(prefilter));
   await conn.run(`CREATE OR REPLACE TEMP TABLE rma_duplicates AS ${query}`);
   // A line linked or unlinked changes which of its serial's lines is the unit's first return.
   await markUnresolved(conn, `SELECT r.serial_number FROM rma AS r LEFT JOIN rma_duplicates AS d ON d.rma_key = r.rma_key

@@ -58,7 +58,9 @@ describe('failure-code suggestions', () => {
 });
 
 describe('cross-source duplicates', () => {
-  test('same serial within 14 days, or same order and SKU when a serial is missing: the later record points at the first', async () => {
+  // With `filler` more lines of the main source (the ERP), the lines of the other sources are few enough for the
+  // join to be restricted to the keys they name: the links must be the same either way.
+  test.each([0, 30])('same serial within 14 days, or same order and SKU when a serial is missing: the later record points at the first (%i more ERP lines)', async (filler) => {
     await addRma([
       { key: 'erp:1', source: 'erp', serial: 'SN1', order: 'SO-1', sku: 'TS-35', opened: '2025-03-05T00:00:00Z' },
       { key: 'shop:1', source: 'shop', serial: 'sn1', order: '#SO-1', sku: 'TS-35', opened: '2025-03-02T00:00:00Z' },
@@ -68,12 +70,23 @@ describe('cross-source duplicates', () => {
       { key: 'erp:3', source: 'erp', serial: 'SN3', opened: '2025-03-02T00:00:00Z' },
       { key: 'erp:4', source: 'erp', serial: 'SN3', opened: '2025-03-03T00:00:00Z' }, // same source: never linked
       { key: 'erp:5', source: 'erp', serial: 'SN5', order: 'SO-1', sku: 'TS-50', opened: '2025-03-03T00:00:00Z' },
+      ...Array.from({ length: filler }, (_, i) => ({ key: `erp:f${i}`, source: 'erp', serial: `F${i}`, order: `SO-F${i}`, sku: 'TS-35', opened: '2025-03-02T00:00:00Z' })),
     ]);
     expect(await linkDuplicates(await store.connect())).toBe(2);
     expect(await store.all('SELECT rma_key, duplicate_of FROM rma WHERE duplicate_of IS NOT NULL ORDER BY rma_key')).toEqual([
       { rma_key: 'erp:1', duplicate_of: 'shop:1' },
       { rma_key: 'loop:9', duplicate_of: 'shop:1' },
     ]);
-    expect(await store.one('SELECT count(*)::INTEGER AS n FROM rma WHERE duplicate_of IS NULL')).toEqual({ n: 6 });
+    expect(await store.one('SELECT count(*)::INTEGER AS n FROM rma WHERE duplicate_of IS NULL')).toEqual({ n: 6 + filler });
+  });
+
+  test('a store left with one source has nothing to pair: earlier links are undone', async () => {
+    await addRma([
+      { key: 'erp:1', source: 'erp', serial: 'SN1', opened: '2025-03-05T00:00:00Z' },
+      { key: 'erp:2', source: 'erp', serial: 'SN1', opened: '2025-03-06T00:00:00Z' },
+    ]);
+    await store.run("UPDATE rma SET duplicate_of = 'erp:1' WHERE rma_key = 'erp:2'");
+    expect(await linkDuplicates(await store.connect())).toBe(0);
+    expect(await store.one('SELECT count(*)::INTEGER AS n FROM rma WHERE duplicate_of IS NOT NULL')).toEqual({ n: 0 });
   });
 });
