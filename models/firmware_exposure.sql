@@ -16,7 +16,7 @@ WITH unit_groups AS (
     coalesce(batch_id, '(none)') AS batch_id,
     shipped_on,
     exposure_end,
-    sum(units) AS units
+    sum(units)::BIGINT AS units                                   -- BIGINT, not the HUGEINT of sum(): the products below stay 64-bit
   FROM models.unit_cohorts
   WHERE warranty_days IS NOT NULL
   GROUP BY ALL
