@@ -1,8 +1,9 @@
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
 import { writeModelTable, type ColumnType } from './runner.js';
-import { WeibullFitError, weibullFit, weibullForecast, wilsonInterval, type WeibullFit } from './stats/index.js';
+import { WeibullFitError, weibullFitColumns, weibullForecast, wilsonInterval, type WeibullFit } from './stats/index.js';
 
 /**
  * models.batches — CONTRACT 7.1: one row per production batch with its defect rate, Wilson interval,
@@ -28,36 +29,58 @@ interface QualityRow {
   warranty_days: number | null;
 }
 
-interface ProfileRow {
-  batch_id: string;
-  sku: string;
-  failures: number;
-  failure_age: number | null;
-  suspensions: number;
-  suspension_age: number | null;
-}
+/**
+ * Life data as parallel columns (weibullFitColumns): an entry per failure group and per suspension group, in
+ * the order of the profile, so the fit is the same to the last bit as from lists of { time, count }.
+ */
+class LifeColumns {
+  readonly times: number[] = [];
+  readonly failures: number[] = [];
+  readonly suspensions: number[] = [];
+  failureCount = 0;
 
-interface LifeGroups {
-  failures: { time: number; count: number }[];
-  suspensions: { time: number; count: number }[];
-  failureCount: number;
-}
-
-const emptyLife = (): LifeGroups => ({ failures: [], suspensions: [], failureCount: 0 });
-
-function addProfile(into: LifeGroups, p: ProfileRow): void {
-  // Age 0 carries no information for a fit (and failures must be at age > 0): half a day stands in.
-  if (p.failures > 0 && p.failure_age !== null) {
-    into.failures.push({ time: Math.max(p.failure_age, 0.5), count: p.failures });
-    into.failureCount += p.failures;
+  /** One age bucket of batch_age_profile (NaN: no age). */
+  add(failures: number, failureAge: number, suspensions: number, suspensionAge: number): void {
+    // Age 0 carries no information for a fit (and failures must be at age > 0): half a day stands in.
+    if (failures > 0 && !Number.isNaN(failureAge)) {
+      this.push(Math.max(failureAge, 0.5), failures, 0);
+      this.failureCount += failures;
+    }
+    if (suspensions > 0 && suspensionAge > 0) this.push(suspensionAge, 0, suspensions);
   }
-  if (p.suspensions > 0 && p.suspension_age !== null && p.suspension_age > 0) into.suspensions.push({ time: p.suspension_age, count: p.suspensions });
+
+  private push(time: number, failures: number, suspensions: number): void {
+    this.times.push(time);
+    this.failures.push(failures);
+    this.suspensions.push(suspensions);
+  }
 }
 
-function tryFit(life: LifeGroups, minFailures: number): WeibullFit | undefined {
-  if (life.failureCount < minFailures) return undefined;
+const lifeOf = (m: Map<string, LifeColumns>, key: string): LifeColumns => m.get(key) ?? m.set(key, new LifeColumns()).get(key)!;
+
+/** The batch age profile per SKU and per batch, read from the result's columns (no object per bucket). */
+async function readProfile(conn: DuckDBConnection): Promise<{ bySku: Map<string, LifeColumns>; byBatch: Map<string, LifeColumns> }> {
+  const bySku = new Map<string, LifeColumns>();
+  const byBatch = new Map<string, LifeColumns>();
+  const result = await conn.run(`
+    SELECT batch_id, sku, failures::DOUBLE, coalesce(failure_age, 'NaN'), suspensions::DOUBLE, coalesce(suspension_age, 'NaN')
+    FROM models.batch_age_profile ORDER BY batch_id, age_bucket`);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [batch, sku] = [0, 1].map((c) => chunk!.getColumnVector(c) as DuckDBVector<string>);
+    const [failures, failureAge, suspensions, suspensionAge] = [2, 3, 4, 5].map((c) => chunk!.getColumnVector(c) as DuckDBVector<number>);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const [f, fa, s, sa] = [failures.getItem(r)!, failureAge.getItem(r)!, suspensions.getItem(r)!, suspensionAge.getItem(r)!];
+      lifeOf(bySku, sku.getItem(r)!).add(f, fa, s, sa);
+      lifeOf(byBatch, batch.getItem(r)!).add(f, fa, s, sa);
+    }
+  }
+  return { bySku, byBatch };
+}
+
+function tryFit(life: LifeColumns | undefined, minFailures: number): WeibullFit | undefined {
+  if (!life || life.failureCount < minFailures) return undefined;
   try {
-    return weibullFit({ failures: life.failures, suspensions: life.suspensions });
+    return weibullFitColumns(life.times, life.failures, life.suspensions);
   } catch (e) {
     // Degenerate life data (all failures at one age, …): no projection rather than a wrong one.
     if (e instanceof WeibullFitError) return undefined;
@@ -125,21 +148,7 @@ export const model: TsModel = {
       conn,
       `SELECT q.*, w.warranty_days FROM models.batch_quality AS q LEFT JOIN models.stg_warranty AS w ON w.sku = q.sku ORDER BY q.batch_id`,
     );
-    const profile = await queryRows<ProfileRow>(conn, 'SELECT * FROM models.batch_age_profile ORDER BY batch_id, age_bucket');
-
-    const bySku = new Map<string, LifeGroups>();
-    const byBatch = new Map<string, LifeGroups>();
-    const atRisk = new Map<string, { age: number; count: number }[]>();
-    for (const p of profile) {
-      if (!bySku.has(p.sku)) bySku.set(p.sku, emptyLife());
-      if (!byBatch.has(p.batch_id)) byBatch.set(p.batch_id, emptyLife());
-      addProfile(bySku.get(p.sku)!, p);
-      addProfile(byBatch.get(p.batch_id)!, p);
-      if (p.suspensions > 0 && p.suspension_age !== null) {
-        if (!atRisk.has(p.batch_id)) atRisk.set(p.batch_id, []);
-        atRisk.get(p.batch_id)!.push({ age: p.suspension_age, count: p.suspensions });
-      }
-    }
+    const { bySku, byBatch } = await readProfile(conn);
     const skuFits = new Map<string, WeibullFit | undefined>();
     for (const [sku, life] of bySku) skuFits.set(sku, tryFit(life, settings.min_failures_for_sku_fit));
 
@@ -159,12 +168,14 @@ export const model: TsModel = {
       const n = q.units_shipped;
       const interval = n > 0 ? wilsonInterval(Math.min(q.confirmed_defects, n), n, settings.confidence) : null;
       const defectRate = interval ? interval.estimate : null;
-      const ownFit = q.confirmed_defects >= settings.min_failures_for_batch_fit ? tryFit(byBatch.get(q.batch_id) ?? emptyLife(), settings.min_failures_for_batch_fit) : undefined;
+      const ownFit = q.confirmed_defects >= settings.min_failures_for_batch_fit ? tryFit(byBatch.get(q.batch_id), settings.min_failures_for_batch_fit) : undefined;
       const fit = ownFit ?? skuFits.get(q.sku);
       let projectedRate: number | null = null;
       let expectedFuture: number | null = null;
       if (n > 0 && fit && q.warranty_days) {
-        const inWarranty = (atRisk.get(q.batch_id) ?? []).filter((g) => g.age < q.warranty_days!);
+        // the batch's units still at risk: its suspension groups younger than the warranty
+        const life = byBatch.get(q.batch_id);
+        const inWarranty = life ? life.times.flatMap((age, i) => (life.suspensions[i] > 0 && age < q.warranty_days! ? [{ age, count: life.suspensions[i] }] : [])) : [];
         expectedFuture = weibullForecast(fit, inWarranty, q.warranty_days, q.warranty_days).total;
         const expectedFromPending = q.open_pending * (confirmShare.get(q.sku) ?? 1);
         projectedRate = Math.min(1, (q.confirmed_defects + expectedFromPending + expectedFuture) / n);
