@@ -36,9 +36,9 @@ export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplic
   // few (a fifth or less), the self-join is restricted to the lines whose keys they name; past that the
   // restriction costs more than it saves. With one source there is nothing to pair.
   const sources = await queryRows<{ source: string; n: number }>(conn,
-    'SELECT source, count(*)::BIGINT AS n FROM rma WHERE opened_at IS NOT NULL GROUP BY source ORDER BY n DESC, source');
-  const total = sources.reduce((sum, s) => sum + Number(s.n), 0);
-  const prefilter = total - Number(sources[0]?.n ?? 0) <= total / 5;
+    'SELECT source, count(*) AS n FROM rma WHERE opened_at IS NOT NULL GROUP BY source ORDER BY n DESC, source');
+  const total = sources.reduce((sum, s) => sum + s.n, 0);
+  const prefilter = total - (sources[0]?.n ?? 0) <= total / 5;
   const query = sql('link-duplicates.sql')
     .replaceAll('$window_days', String(Math.max(0, Math.floor(windowDays))))
     .replaceAll('$main_source', sources.length ? sqlString(sources[0].source) : 'NULL')
