@@ -5,7 +5,7 @@ import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
 import { writeModelTable, type ColumnType } from './runner.js';
-import { benjaminiHochberg, mantelHaenszelRateRatio, poissonRateRatioTest, type MantelHaenszelResult, type RateStratum } from './stats/index.js';
+import { benjaminiHochberg, mantelHaenszelColumns, mantelHaenszelRateRatio, poissonRateRatioTest, type MantelHaenszelResult, type RateStratum } from './stats/index.js';
 
 /**
  * models.firmware — CONTRACT 7.2: per firmware build × failure code × SKU, the claim rate against
@@ -21,22 +21,15 @@ import { benjaminiHochberg, mantelHaenszelRateRatio, poissonRateRatioTest, type 
  * flagged = q below the threshold and a stratified rate ratio of at least the material effect.
  */
 
-/** Exact conditional p-value (two-sided) of the build's claims across strata; 1 without information. */
-export function stratifiedExactPValue(strata: readonly RateStratum[]): number {
-  let observed = 0;
-  let claims = 0;
-  let expected = 0;
-  for (const s of strata) {
-    const t = s.time1 + s.time0;
-    const m = s.cases1 + s.cases0;
-    if (s.time1 <= 0 || s.time0 <= 0 || m === 0) continue;
-    observed += s.cases1;
-    claims += m;
-    expected += (m * s.time1) / t;
-  }
-  if (claims === 0 || expected <= 0 || expected >= claims) return 1;
-  return poissonRateRatioTest(observed, expected, claims - observed, claims - expected).pValue;
+/** Exact conditional p-value (two-sided) of the build's claims across its informative strata (a Mantel–Haenszel result's totals); 1 without information. */
+export function exactPValueOf(mh: Pick<MantelHaenszelResult, 'observed' | 'expected' | 'cases'>): number {
+  const { observed, expected, cases } = mh;
+  if (cases === 0 || expected <= 0 || expected >= cases) return 1;
+  return poissonRateRatioTest(observed, expected, cases - observed, cases - expected).pValue;
 }
+
+/** {@link exactPValueOf} the strata. */
+export const stratifiedExactPValue = (strata: readonly RateStratum[]): number => exactPValueOf(mantelHaenszelRateRatio(strata));
 
 const DAYS_PER_MONTH = 365.25 / 12;
 export const ADJUSTED_FOR = 'batch_id, age_band';
@@ -59,9 +52,9 @@ interface StratifiedTest {
 
 /**
  * Each cell's stratified test, from its strata (firmware/strata.sql: one row per cell with the strata as
- * lists; five million strata rows at 10 M RMAs would cost seconds of row decoding). The list elements are
- * read straight from the flat child vectors, and each cell is tested as it is read: holding every cell's
- * strata until the end kept five million objects alive and took 2.5 s of garbage collection.
+ * lists; five million strata rows at 10 M RMAs would cost seconds of row decoding). Each chunk's list
+ * elements are copied into four arrays and every cell is tested on its slice of them, as it is read: an
+ * object per stratum (five million) was most of the model's JavaScript time, in building and collecting them.
  */
 async function stratifiedTests(conn: DuckDBConnection): Promise<Map<string, StratifiedTest>> {
   const byCell = new Map<string, StratifiedTest>();
@@ -71,25 +64,20 @@ async function stratifiedTests(conn: DuckDBConnection): Promise<Map<string, Stra
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [version, sku, code] = [0, 1, 2].map((i) => chunk!.getColumnVector(i) as DuckDBVector<string>);
     const lists = [3, 4, 5, 6].map((i) => chunk!.getColumnVector(i) as DuckDBListVector);
-    const [cases1, time1, cases0, time0] = lists.map((l) => l.childVector as DuckDBVector<number>);
+    const [cases1, time1, cases0, time0] = lists.map((l) => {
+      const child = l.childVector as DuckDBVector<number>;
+      const values = new Float64Array(child.itemCount);
+      for (let k = 0; k < values.length; k++) values[k] = child.getItem(k)!;
+      return values;
+    });
     for (let r = 0; r < chunk.rowCount; r++) {
-      // the four lists of a row come from one group, so they share offsets and lengths
-      const offset = lists.map((l) => l.getEntryOffset(r));
+      const from = lists[0].getEntryOffset(r);
       const n = lists[0].getEntryLength(r);
       if (n === 0) continue;
-      const strata: RateStratum[] = new Array(n);
-      for (let k = 0; k < n; k++) {
-        strata[k] = {
-          cases1: cases1.getItem(offset[0] + k)!,
-          time1: time1.getItem(offset[1] + k)!,
-          cases0: cases0.getItem(offset[2] + k)!,
-          time0: time0.getItem(offset[3] + k)!,
-        };
-      }
-      byCell.set(key({ firmware_version: version.getItem(r)!, sku: sku.getItem(r)!, failure_code: code.getItem(r)! }), {
-        mh: mantelHaenszelRateRatio(strata),
-        pValue: stratifiedExactPValue(strata),
-      });
+      // the four lists of a row come from one group: the same offsets and lengths
+      if (lists.some((l) => l.getEntryOffset(r) !== from || l.getEntryLength(r) !== n)) throw new Error('firmware strata: the lists of a cell differ in layout');
+      const mh = mantelHaenszelColumns({ cases1, time1, cases0, time0 }, from, from + n);
+      byCell.set(key({ firmware_version: version.getItem(r)!, sku: sku.getItem(r)!, failure_code: code.getItem(r)! }), { mh, pValue: exactPValueOf(mh) });
     }
   }
   return byCell;

@@ -19,8 +19,10 @@ export { benjaminiHochberg } from './multiple-testing.js';
 export {
   poissonRateRatioTest,
   mantelHaenszelRateRatio,
+  mantelHaenszelColumns,
   type RateRatioTestResult,
   type RateStratum,
+  type RateStrataColumns,
   type MantelHaenszelResult,
 } from './rate-ratio.js';
 export {

@@ -83,6 +83,17 @@ export interface RateStratum {
   time0: number;
 }
 
+/**
+ * Strata as parallel columns (stratum i is entry i of each): how a caller holding many strata passes them
+ * without an object per stratum (the firmware model reads five million strata at 10 M RMAs).
+ */
+export interface RateStrataColumns {
+  cases1: ArrayLike<number>;
+  time1: ArrayLike<number>;
+  cases0: ArrayLike<number>;
+  time0: ArrayLike<number>;
+}
+
 /** Result of {@link mantelHaenszelRateRatio}. */
 export interface MantelHaenszelResult {
   /** Σ(a_i·T0_i/T_i) / Σ(b_i·T1_i/T_i). `Infinity` when only the denominator is 0, `null` for 0/0. */
@@ -96,6 +107,10 @@ export interface MantelHaenszelResult {
   pValue: number;
   /** Number of strata that carry information (person-time in both groups and at least one case). */
   informativeStrata: number;
+  /** Over the informative strata: index-group cases A = Σ a_i, their expectation under H₀ E = Σ M_i T1_i / T_i, and all cases Σ M_i. */
+  observed: number;
+  expected: number;
+  cases: number;
 }
 
 /**
@@ -121,36 +136,55 @@ export interface MantelHaenszelResult {
  */
 export function mantelHaenszelRateRatio(strata: readonly RateStratum[], confidence?: number): MantelHaenszelResult {
   const fn = 'mantelHaenszelRateRatio';
-  const conf = checkConfidence(fn, confidence);
   assertArray(fn, 'strata', strata);
-  if (strata.length === 0) throw new RangeError(`${fn}: at least one stratum is required`);
-  let num = 0;
-  let den = 0;
-  let varNum = 0;
-  let observed = 0;
-  let expectedSum = 0;
-  let informative = 0;
   strata.forEach((s, i) => {
     if (s === null || typeof s !== 'object') throw new TypeError(`${fn}: strata[${i}] must be an object`);
     assertNonNegative(fn, `strata[${i}].cases1`, s.cases1);
     assertNonNegative(fn, `strata[${i}].cases0`, s.cases0);
     assertNonNegative(fn, `strata[${i}].time1`, s.time1);
     assertNonNegative(fn, `strata[${i}].time0`, s.time0);
-    if ((s.cases1 > 0 && s.time1 === 0) || (s.cases0 > 0 && s.time0 === 0)) {
-      throw new RangeError(`${fn}: strata[${i}] has cases but no person-time in the same group`);
-    }
-    const T = s.time1 + s.time0;
-    const M = s.cases1 + s.cases0;
-    if (s.time1 === 0 || s.time0 === 0 || M === 0) return;
-    informative++;
-    num += (s.cases1 * s.time0) / T;
-    den += (s.cases0 * s.time1) / T;
-    varNum += (M * s.time1 * s.time0) / (T * T);
-    observed += s.cases1;
-    expectedSum += (M * s.time1) / T;
   });
+  const column = (k: keyof RateStratum): number[] => strata.map((s) => s[k]);
+  return mantelHaenszelColumns({ cases1: column('cases1'), time1: column('time1'), cases0: column('cases0'), time0: column('time0') }, 0, strata.length, confidence);
+}
+
+/** {@link mantelHaenszelRateRatio} over strata `from` … `to − 1` of parallel columns. */
+export function mantelHaenszelColumns(strata: RateStrataColumns, from: number, to: number, confidence?: number): MantelHaenszelResult {
+  const fn = 'mantelHaenszelRateRatio';
+  const conf = checkConfidence(fn, confidence);
+  if (!(to > from)) throw new RangeError(`${fn}: at least one stratum is required`);
+  let num = 0;
+  let den = 0;
+  let varNum = 0;
+  let observed = 0;
+  let expectedSum = 0;
+  let cases = 0;
+  let informative = 0;
+  for (let i = from; i < to; i++) {
+    const a = strata.cases1[i];
+    const t1 = strata.time1[i];
+    const b = strata.cases0[i];
+    const t0 = strata.time0[i];
+    // one comparison chain per stratum; the message is only built for a bad one (NaN fails every comparison)
+    if (!(a >= 0 && b >= 0 && t1 >= 0 && t0 >= 0 && a + b + t1 + t0 < Infinity)) {
+      throw new RangeError(`${fn}: strata[${i - from}] needs finite, non-negative cases and person-time, got ${a}, ${t1}, ${b}, ${t0}`);
+    }
+    if ((a > 0 && t1 === 0) || (b > 0 && t0 === 0)) {
+      throw new RangeError(`${fn}: strata[${i - from}] has cases but no person-time in the same group`);
+    }
+    const T = t1 + t0;
+    const M = a + b;
+    if (t1 === 0 || t0 === 0 || M === 0) continue;
+    informative++;
+    num += (a * t0) / T;
+    den += (b * t1) / T;
+    varNum += (M * t1 * t0) / (T * T);
+    observed += a;
+    expectedSum += (M * t1) / T;
+    cases += M;
+  }
   if (informative === 0) {
-    return { rateRatio: null, low: 0, high: Infinity, statistic: 0, pValue: 1, informativeStrata: 0 };
+    return { rateRatio: null, low: 0, high: Infinity, statistic: 0, pValue: 1, informativeStrata: 0, observed: 0, expected: 0, cases: 0 };
   }
   const z = normalQuantile(1 - (1 - conf) / 2);
   let rateRatio: number | null;
@@ -177,5 +211,5 @@ export function mantelHaenszelRateRatio(strata: readonly RateStratum[], confiden
   const diff = observed - expectedSum;
   const statistic = varNum > 0 ? (diff * diff) / varNum : 0;
   const pValue = varNum > 0 ? Math.min(1, 2 * normalSurvival(Math.abs(diff) / Math.sqrt(varNum))) : 1;
-  return { rateRatio, low, high, statistic, pValue, informativeStrata: informative };
+  return { rateRatio, low, high, statistic, pValue, informativeStrata: informative, observed, expected: expectedSum, cases };
 }

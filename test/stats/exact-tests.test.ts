@@ -4,6 +4,7 @@ import {
   chiSquareIndependence,
   fisherExact,
   mantelHaenszelRateRatio,
+  mantelHaenszelColumns,
   poissonRateRatioTest,
 } from '../../models/stats/index.js';
 
@@ -200,6 +201,21 @@ describe('mantelHaenszelRateRatio', () => {
     expect(r.high).toBeCloseTo(1.757784, 6);
     expect(r.statistic).toBeCloseTo(11.0162, 4);
     expect(r.informativeStrata).toBe(5);
+    // the score test's totals: A = Σ a_i, E = Σ M_i·T1_i/T_i (by hand in Python: 595.1734498832366), Σ M_i
+    expect(r.observed).toBe(630);
+    expect(r.expected).toBeCloseTo(595.1734498832366, 9);
+    expect(r.cases).toBe(731);
+  });
+
+  it('strata as columns: a slice of parallel arrays gives what the same strata as objects give', () => {
+    // Doll & Hill's strata between two strata that must not count (offset 1, five entries)
+    const pad = (k: 'cases1' | 'time1' | 'cases0' | 'time0'): Float64Array => Float64Array.from([999, ...dollHill.map((s) => s[k]), 999]);
+    const columns = { cases1: pad('cases1'), time1: pad('time1'), cases0: pad('cases0'), time0: pad('time0') };
+    expect(mantelHaenszelColumns(columns, 1, 6)).toEqual(mantelHaenszelRateRatio(dollHill));
+    expect(() => mantelHaenszelColumns(columns, 3, 3)).toThrow(/at least one stratum/);
+    columns.time0[1] = Number.NaN;
+    expect(() => mantelHaenszelColumns(columns, 1, 6)).toThrow(/strata\[0\] needs finite, non-negative/);
+    expect(mantelHaenszelColumns(columns, 2, 6).informativeStrata).toBe(4);
   });
 
   // OpenEpi, "Comparing 2 Person-Time Rates" (PersonTime2) output for two strata, in the
@@ -263,7 +279,7 @@ describe('mantelHaenszelRateRatio', () => {
       { cases1: 0, time1: 100, cases0: 0, time0: 100 },
       { cases1: 0, time1: 0, cases0: 3, time0: 10 },
     ]);
-    expect(r).toEqual({ rateRatio: null, low: 0, high: Infinity, statistic: 0, pValue: 1, informativeStrata: 0 });
+    expect(r).toEqual({ rateRatio: null, low: 0, high: Infinity, statistic: 0, pValue: 1, informativeStrata: 0, observed: 0, expected: 0, cases: 0 });
     const z = mantelHaenszelRateRatio([{ cases1: 0, time1: 100, cases0: 5, time0: 100 }]);
     expect(z.rateRatio).toBe(0);
     expect(Number.isFinite(z.statistic)).toBe(true);
