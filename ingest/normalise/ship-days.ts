@@ -8,6 +8,9 @@ import { queryRows } from '../../pipeline/store.js';
  *   unknown as 0): the unit cohorts of every build are these counts up to the analysis date
  *   (models/unit_cohorts.sql), about a million rows at 50 M units;
  * - unit_dealer_days: per dealer (models/dealers.sql: units sold).
+ * Each day also counts its units shipped at midnight UTC exactly (`midnight_units`): their warranty ends at a
+ * midnight, a day earlier for the SPC chart's weeks (pipeline/alerts/rules/spc-outlier.ts). Ship dates
+ * without a time are all midnight; finding them again in the registry grouped all 50 M units (≈ 1.5 s).
  *
  * Ingest keeps them exact inside the units file's own transaction: the counts of the rows it replaces come
  * off, those of the rows it writes go on (counts and DECIMAL sums: no rounding drift). Rows written any
@@ -23,7 +26,7 @@ export const shipDaysTables = countTables.map((t) => t.name);
 type CountTable = (typeof countTables)[number];
 
 const columnsOf = (t: CountTable): string =>
-  `(${t.keys.map((k) => `${k} VARCHAR`).join(', ')}, shipped_on DATE NOT NULL, units BIGINT NOT NULL, revenue DECIMAL(38, 2) NOT NULL)`;
+  `(${t.keys.map((k) => `${k} VARCHAR`).join(', ')}, shipped_on DATE NOT NULL, units BIGINT NOT NULL, midnight_units BIGINT NOT NULL, revenue DECIMAL(38, 2) NOT NULL)`;
 const change = (t: CountTable): string => `${t.name}__change`;
 
 /** Counts of the unit rows `unitsSql` selects (units' columns), each multiplied by sign. */
@@ -33,11 +36,17 @@ const countsSql = (t: CountTable, unitsSql: string, sign: 1 | -1): string => `
     -- the UTC day by arithmetic: a TIMESTAMPTZ → DATE cast goes through ICU and costs 4× as much
     DATE '1970-01-01' + CAST(floor(epoch_us(shipped_at) / 86400000000) AS INTEGER) AS shipped_on,
     (${sign} * count(*))::BIGINT AS units,
+    (${sign} * count(*) FILTER (WHERE epoch_us(shipped_at) % 86400000000 = 0))::BIGINT AS midnight_units,
     (${sign} * sum(coalesce(unit_price, 0)))::DECIMAL(38, 2) AS revenue
   FROM (${unitsSql})
   GROUP BY ALL`;
 
 async function create(conn: DuckDBConnection): Promise<void> {
+  // A table from before midnight_units goes: created anew it is empty, so ensureShipDays counts it afresh.
+  const stale = await queryRows<{ name: string }>(conn, `
+    SELECT table_name AS name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name IN (${countTables.map((t) => `'${t.name}'`).join(', ')})
+    GROUP BY ALL HAVING count(*) FILTER (WHERE column_name = 'midnight_units') = 0`);
+  for (const { name } of stale) await conn.run(`DROP TABLE ${name}`);
   for (const t of countTables) await conn.run(`CREATE TABLE IF NOT EXISTS ${t.name} ${columnsOf(t)}`);
 }
 
@@ -58,7 +67,7 @@ export async function applyShipDays(conn: DuckDBConnection): Promise<void> {
   for (const t of countTables) {
     const days = `SELECT shipped_on FROM ${change(t)}`;
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${t.name}__merged AS
-      SELECT ${t.keys.join(', ')}, shipped_on, sum(units)::BIGINT AS units, sum(revenue)::DECIMAL(38, 2) AS revenue
+      SELECT ${t.keys.join(', ')}, shipped_on, sum(units)::BIGINT AS units, sum(midnight_units)::BIGINT AS midnight_units, sum(revenue)::DECIMAL(38, 2) AS revenue
       FROM (SELECT * FROM ${t.name} WHERE shipped_on IN (${days}) UNION ALL SELECT * FROM ${change(t)})
       GROUP BY ALL
       HAVING sum(units) <> 0`);

@@ -10,6 +10,7 @@ import { transition, type Change } from './lifecycle.js';
 import { alertRules } from './rules/index.js';
 import type { AlertRow, Observation } from './types.js';
 import { sendWebhook, type WebhookResult } from './webhook.js';
+import { ensureShipDays } from '../../ingest/normalise/ship-days.js';
 
 export { alertsConfigSchema, type AlertsConfig } from './config.js';
 export { alertId, transition } from './lifecycle.js';
@@ -94,6 +95,8 @@ export async function evaluateAlerts(store: Store, ctx: BuildContext): Promise<E
   const settings: AlertsConfig = alertsConfigOf(ctx.config);
   const { changes, counts } = await store.transaction(async (conn) => {
     await ensureTable(conn);
+    // the SPC rule counts units in the field from the registry's ship-day counts: a build has settled them, a caller outside one may not have
+    await ensureShipDays(conn);
     await conn.run(`SET VARIABLE as_of = DATE '${ctx.asOf.replaceAll("'", '')}'`);
     const existing = await queryRows<AlertRow>(conn, `SELECT ${stateColumns.join(', ')} FROM alerts`);
     const byKey = new Map(existing.map((a) => [keyOf(a.rule, a.subject_type, a.subject_id), a]));

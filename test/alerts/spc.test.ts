@@ -31,7 +31,7 @@ describe('spc_outlier rule', () => {
     }
   });
 
-  it('counts units in the field from unit_cohorts as from the registry, midnight shipments included', async () => {
+  it('counts units in the field from the registry\'s ship-day counts, midnight shipments a day less', async () => {
     const { store, dispose } = await tempStore();
     try {
       // Besides 1,000 long-shipped units: 100 shipped at midnight and 100 at noon on 2023-03-24, whose
@@ -47,22 +47,23 @@ describe('spc_outlier rule', () => {
         SELECT 'k:' || w || ':' || n, 't', w || '-' || n, 'S', TIMESTAMPTZ '2024-09-30 10:00:00+00' + to_days(7 * w), 'defective'
         FROM range(26) AS a(w), range(25) AS b(n)
         WHERE n < CASE WHEN w = 25 THEN 25 ELSE 2 END`);
-      await runModels(store, '2025-03-31', ['rpt_rma', 'rpt_warranty_terms', 'unit_cohorts']);
+      await runModels(store, '2025-03-31', ['rpt_rma', 'rpt_warranty_terms']);
       const config = testConfig({ settings: { alerts: { reserve_runway: { enabled: false }, reserve_shortfall: { enabled: false } } } });
       const read = async () => ((await listAlerts(store, 'all')) as Record<string, any>[]).map(({ id, value, threshold, evidence }) => ({ id, value, threshold, evidence }));
 
-      await evaluateAlerts(store, { asOf: '2025-03-31', store, config });   // the cohorts built as of that date
-      const fromCohorts = await read();
-      expect(fromCohorts).toHaveLength(1);
-      const series = fromCohorts[0].evidence.series as { week: string; units_in_field: number }[];
+      await evaluateAlerts(store, { asOf: '2025-03-31', store, config });
+      const counted = await read();
+      expect(counted).toHaveLength(1);
+      const series = counted[0].evidence.series as { week: string; units_in_field: number }[];
       expect(series.at(-1)).toMatchObject({ week: '2025-03-24', units_in_field: 1100 });
       expect(series.at(-2)).toMatchObject({ week: '2025-03-17', units_in_field: 1200 });
 
-      // Without cohorts of that date the rule counts the registry itself: the same alert.
-      await store.run(`DELETE FROM models.model_runs WHERE name = 'unit_cohorts'`);
+      // Counts left behind by units written around ingest are redone before the rule reads them: the same alert.
+      await store.run(`INSERT INTO units (serial_number, sku, shipped_at) VALUES ('late', 'S', TIMESTAMPTZ '2025-04-03 00:00:00+00')`);
       await store.run('DELETE FROM alerts');
       await evaluateAlerts(store, { asOf: '2025-03-31', store, config });
-      expect(await read()).toEqual(fromCohorts);
+      expect(await read()).toEqual(counted);
+      expect(await store.all(`SELECT sum(units)::INTEGER AS units, sum(midnight_units)::INTEGER AS midnight FROM unit_ship_days`)).toEqual([{ units: 1251, midnight: 1101 }]);
     } finally {
       await dispose();
     }

@@ -15,7 +15,7 @@ const header = 'serial_number,sku,batch_id,firmware_version,shipped_at,unit_pric
 const ingestUnits = (lines: string[]): Promise<void> => ingestLines(store, dir, [header, ...lines]);
 
 const shipDays = (): Promise<unknown[]> =>
-  store.all(`SELECT sku, batch_id, firmware_version, currency, CAST(shipped_on AS VARCHAR) AS shipped_on, units, CAST(revenue AS VARCHAR) AS revenue
+  store.all(`SELECT sku, batch_id, firmware_version, currency, CAST(shipped_on AS VARCHAR) AS shipped_on, units, midnight_units, CAST(revenue AS VARCHAR) AS revenue
     FROM ${shipDaysTable} ORDER BY ALL`);
 
 const dealerDays = (): Promise<unknown[]> =>
@@ -38,13 +38,13 @@ describe('the unit registry counted per ship day as units land', () => {
     await ingestUnits([
       'SN1,A,B1,1.0,2024-01-01T09:00:00Z,100.10,EUR,D1',
       'SN2,A,B1,1.0,2024-01-01T23:59:59Z,100.10,EUR,D2',
-      'SN3,A,B2,,2024-01-02T00:00:00Z,,EUR,',           // no build, no price (revenue 0)
+      'SN3,A,B2,,2024-01-02T00:00:00Z,,EUR,',           // no build, no price (revenue 0), shipped at midnight
       'SN4,B,,2.0,2024-01-02T12:00:00Z,55.55,USD,D1',      // no batch
     ]);
     expect(await shipDays()).toEqual([
-      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 2, revenue: '200.20' },
-      { sku: 'A', batch_id: 'B2', firmware_version: null, currency: 'EUR', shipped_on: '2024-01-02', units: 1, revenue: '0.00' },
-      { sku: 'B', batch_id: null, firmware_version: '2.0', currency: 'USD', shipped_on: '2024-01-02', units: 1, revenue: '55.55' },
+      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 2, midnight_units: 0, revenue: '200.20' },
+      { sku: 'A', batch_id: 'B2', firmware_version: null, currency: 'EUR', shipped_on: '2024-01-02', units: 1, midnight_units: 1, revenue: '0.00' },
+      { sku: 'B', batch_id: null, firmware_version: '2.0', currency: 'USD', shipped_on: '2024-01-02', units: 1, midnight_units: 0, revenue: '55.55' },
     ]);
     expect(await dealerDays()).toEqual([
       { dealer_id: 'D1', shipped_on: '2024-01-01', units: 1 },
@@ -61,10 +61,10 @@ describe('the unit registry counted per ship day as units land', () => {
       'SN5,A,B1,1.0,2024-01-01T10:00:00Z,99.99,EUR,D2',
     ]);
     expect(await shipDays()).toEqual([
-      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 2, revenue: '200.09' },
-      { sku: 'A', batch_id: 'B2', firmware_version: null, currency: 'EUR', shipped_on: '2024-01-02', units: 1, revenue: '0.00' },
-      { sku: 'A', batch_id: 'B3', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-03', units: 1, revenue: '90.00' },
-      { sku: 'B', batch_id: null, firmware_version: '2.0', currency: 'USD', shipped_on: '2024-01-02', units: 1, revenue: '55.55' },
+      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 2, midnight_units: 0, revenue: '200.09' },
+      { sku: 'A', batch_id: 'B2', firmware_version: null, currency: 'EUR', shipped_on: '2024-01-02', units: 1, midnight_units: 1, revenue: '0.00' },
+      { sku: 'A', batch_id: 'B3', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-03', units: 1, midnight_units: 0, revenue: '90.00' },
+      { sku: 'B', batch_id: null, firmware_version: '2.0', currency: 'USD', shipped_on: '2024-01-02', units: 1, midnight_units: 0, revenue: '55.55' },
     ]);
     expect(await dealerDays()).toEqual([
       { dealer_id: 'D1', shipped_on: '2024-01-01', units: 1 },
@@ -86,15 +86,28 @@ describe('the unit registry counted per ship day as units land', () => {
     await store.run(`INSERT INTO units (serial_number, sku, batch_id, shipped_at) VALUES ('SN9', 'A', 'B1', TIMESTAMPTZ '2024-01-01 18:00:00+00')`);
     expect(await store.withConnection((conn) => ensureShipDays(conn))).toBe(2);
     expect(await shipDays()).toEqual([
-      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 1, revenue: '10.00' },
-      { sku: 'A', batch_id: 'B1', firmware_version: null, currency: null, shipped_on: '2024-01-01', units: 1, revenue: '0.00' },
+      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 1, midnight_units: 0, revenue: '10.00' },
+      { sku: 'A', batch_id: 'B1', firmware_version: null, currency: null, shipped_on: '2024-01-01', units: 1, midnight_units: 0, revenue: '0.00' },
     ]);
     // a later ingest keeps on from the recount
     await ingestUnits(['SN1,A,B1,1.0,2024-01-02T09:00:00Z,10.00,EUR,D1']);
     await expectSameAsFromScratch();
     expect(await shipDays()).toEqual([
-      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-02', units: 1, revenue: '10.00' },
-      { sku: 'A', batch_id: 'B1', firmware_version: null, currency: null, shipped_on: '2024-01-01', units: 1, revenue: '0.00' },
+      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-02', units: 1, midnight_units: 0, revenue: '10.00' },
+      { sku: 'A', batch_id: 'B1', firmware_version: null, currency: null, shipped_on: '2024-01-01', units: 1, midnight_units: 0, revenue: '0.00' },
+    ]);
+  });
+
+  it('replaces a count table from before midnight_units, counting it afresh', async () => {
+    await ingestUnits(['SN1,A,B1,1.0,2024-01-01T00:00:00Z,10.00,EUR,D1']);
+    // the old shape with the right total: only the missing column tells it apart
+    await store.run(`DROP TABLE ${shipDaysTable}`);
+    await store.run(`CREATE TABLE ${shipDaysTable} (sku VARCHAR, batch_id VARCHAR, firmware_version VARCHAR, currency VARCHAR,
+      shipped_on DATE NOT NULL, units BIGINT NOT NULL, revenue DECIMAL(38, 2) NOT NULL)`);
+    await store.run(`INSERT INTO ${shipDaysTable} VALUES ('A', 'B1', '1.0', 'EUR', DATE '2024-01-01', 1, 10.00)`);
+    expect(await store.withConnection((conn) => ensureShipDays(conn))).toBe(1);
+    expect(await shipDays()).toEqual([
+      { sku: 'A', batch_id: 'B1', firmware_version: '1.0', currency: 'EUR', shipped_on: '2024-01-01', units: 1, midnight_units: 1, revenue: '10.00' },
     ]);
   });
 });

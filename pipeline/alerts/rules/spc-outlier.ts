@@ -1,7 +1,7 @@
 import { laneyPChart, pChart } from '../../../models/stats/index.js';
 import { queryRows } from '../../store.js';
 import type { AlertRule, Observation } from '../types.js';
-import { builtAsOf, evidenceKeys, modelExists } from './support.js';
+import { evidenceKeys, modelExists } from './support.js';
 
 /**
  * SPC outlier: weekly warranty claims per SKU as a share of the units in the field and in warranty
@@ -17,44 +17,16 @@ interface WeekRow {
 }
 
 /**
- * Units per SKU, UTC ship day and whether shipped at midnight exactly, by epoch arithmetic: TIMESTAMPTZ
- * casts and month arithmetic go through ICU, several times slower per row.
+ * Units per SKU, UTC ship day and whether shipped at midnight exactly, from the registry's counts per ship day
+ * (ingest/normalise/ship-days.ts, up to date once the build has normalised). Units shipped after the date
+ * never count in a week up to it.
  */
-const shippedFromUnits = `
-  SELECT sku,
-         DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on,
-         epoch_us(shipped_at) % 86400000000 = 0 AS at_midnight,
-         count(*) AS units
-  FROM units
-  WHERE shipped_at IS NOT NULL
-  GROUP BY ALL`;
-
-/**
- * The same from the build's unit_cohorts (units per SKU, batch, build and ship day up to the as-of date:
- * the later ones never count in a week up to it), with only the units shipped at midnight exactly read
- * from the registry: grouping all 50 M units here again cost 2 s.
- */
-const shippedFromCohorts = `
-  WITH midnight AS (
-    SELECT sku,
-           DATE '1970-01-01' + floor(epoch_us(shipped_at) / 86400000000)::INTEGER AS shipped_on,
-           count(*) AS units
-    FROM units
-    WHERE epoch_us(shipped_at) % 86400000000 = 0 AND shipped_at < CAST(getvariable('as_of') + 1 AS TIMESTAMPTZ)
-    GROUP BY ALL
-  ),
-  days AS (
-    SELECT sku, shipped_on, sum(units) AS units
-    FROM models.unit_cohorts
-    GROUP BY ALL
-  )
-  SELECT d.sku, d.shipped_on, false AS at_midnight, d.units - coalesce(m.units, 0) AS units
-  FROM days AS d
-  LEFT JOIN midnight AS m ON m.sku = d.sku AND m.shipped_on = d.shipped_on
-  WHERE d.units > coalesce(m.units, 0)
+const shipped = `
+  SELECT sku, shipped_on, false AS at_midnight, sum(units - midnight_units) AS units
+  FROM unit_ship_days WHERE shipped_on <= getvariable('as_of') GROUP BY ALL
   UNION ALL
-  SELECT sku, shipped_on, true AS at_midnight, units
-  FROM midnight`;
+  SELECT sku, shipped_on, true AS at_midnight, sum(midnight_units) AS units
+  FROM unit_ship_days WHERE shipped_on <= getvariable('as_of') GROUP BY ALL`;
 
 export const spcOutlierRule: AlertRule = {
   name: 'spc_outlier',
@@ -67,12 +39,11 @@ export const spcOutlierRule: AlertRule = {
     const [{ first_week: firstWeek, last_week: lastChartWeek }] = await queryRows<{ first_week: string; last_week: string }>(conn, `
       SELECT (last_week - INTERVAL (7 * ($1 - 1)) DAY)::DATE AS first_week, last_week
       FROM (SELECT (date_trunc('week', getvariable('as_of')::DATE + 1) - INTERVAL 7 DAY)::DATE AS last_week)`, [weeks]);
-    const cohorts = (await modelExists(ctx, 'unit_cohorts')) && (await builtAsOf(ctx, 'unit_cohorts')) === ctx.build.asOf;
     const rows = await queryRows<WeekRow>(conn, `
       WITH weeks AS (
         SELECT unnest(generate_series(CAST($1 AS DATE), CAST($2 AS DATE), INTERVAL 7 DAY))::DATE AS week
       ),
-      shipped AS (${cohorts ? shippedFromCohorts : shippedFromUnits}
+      shipped AS (${shipped}
       ),
       cohorts AS (
         -- Units collapse to (sku, ship date, last day in warranty) cohorts before meeting the weeks:
@@ -84,6 +55,7 @@ export const spcOutlierRule: AlertRule = {
                sum(s.units)::BIGINT AS units
         FROM shipped AS s
         JOIN models.rpt_warranty_terms AS t ON t.sku = s.sku
+        WHERE s.units > 0
         GROUP BY ALL
       ),
       in_field AS (

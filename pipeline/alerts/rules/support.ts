@@ -23,13 +23,6 @@ export async function modelExists(ctx: Pick<RuleContext, 'conn' | 'shared'>, nam
   return names.has(name);
 }
 
-/** The as-of date a model was last built for (models.model_runs), or undefined. */
-export async function builtAsOf(ctx: Pick<RuleContext, 'conn' | 'shared'>, name: string): Promise<string | undefined> {
-  if (!(await modelExists(ctx, 'model_runs'))) return undefined;
-  const [row] = await queryRows<{ as_of: string | null }>(ctx.conn, 'SELECT max(as_of) AS as_of FROM models.model_runs WHERE name = $1', [name]);
-  return row?.as_of ?? undefined;
-}
-
 /**
  * Record keys behind each subject: `keysSql` selects (subject_id, rma_key); the answer carries the
  * first `cap` keys in key order and the complete count.
