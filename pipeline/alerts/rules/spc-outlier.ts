@@ -18,8 +18,8 @@ interface WeekRow {
 
 /**
  * Units per SKU, UTC ship day and whether shipped at midnight exactly, from the registry's counts per ship day
- * (ingest/normalise/ship-days.ts, up to date once the build has normalised). Units shipped after the date
- * never count in a week up to it.
+ * (ingest/normalise/ship-days.ts; evaluateAlerts settles them first). Units shipped after the date never count
+ * in a week up to it.
  */
 const shipped = `
   SELECT sku, shipped_on, false AS at_midnight, sum(units - midnight_units) AS units
