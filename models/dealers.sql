@@ -12,7 +12,7 @@ WITH sold AS (
   GROUP BY ALL
 ),
 returned AS (
-  -- Lines grouped first by the dealer and the columns the counts below filter on (a few hundred groups), then
+  -- Lines grouped first by the dealer and the columns the counts below filter on (a few thousand groups at most), then
   -- counted: each FILTER of a string predicate over the 10 M lines cost more than the grouping.
   SELECT
     dealer_id,
