@@ -5,7 +5,7 @@ import { queryRows } from '../pipeline/store.js';
 import type { ModelConfig } from '../pipeline/config.js';
 import type { BuildContext, TsModel } from './model.js';
 import { writeModelTable, type ColumnType } from './runner.js';
-import { benjaminiHochberg, mantelHaenszelColumns, mantelHaenszelRateRatio, poissonRateRatioTest, type MantelHaenszelResult, type RateStratum } from './stats/index.js';
+import { benjaminiHochberg, mantelHaenszelColumns, poissonRateRatioTest, type MantelHaenszelResult } from './stats/index.js';
 
 /**
  * models.firmware — CONTRACT 7.2: per firmware build × failure code × SKU, the claim rate against
@@ -27,9 +27,6 @@ export function exactPValueOf(mh: Pick<MantelHaenszelResult, 'observed' | 'expec
   if (cases === 0 || expected <= 0 || expected >= cases) return 1;
   return poissonRateRatioTest(observed, expected, cases - observed, cases - expected).pValue;
 }
-
-/** {@link exactPValueOf} the strata. */
-export const stratifiedExactPValue = (strata: readonly RateStratum[]): number => exactPValueOf(mantelHaenszelRateRatio(strata));
 
 const DAYS_PER_MONTH = 365.25 / 12;
 export const ADJUSTED_FOR = 'batch_id, age_band';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stratifiedExactPValue } from '../../models/firmware.model.js';
+import { exactPValueOf } from '../../models/firmware.model.js';
 import { mantelHaenszelRateRatio } from '../../models/stats/index.js';
 import { build } from '../../pipeline/build.js';
 import { defaultConfig, parseConfig } from '../../pipeline/config.js';
@@ -49,7 +49,10 @@ async function seed(t: Awaited<ReturnType<typeof tempStore>>): Promise<void> {
   }
 }
 
-describe('stratifiedExactPValue', () => {
+// the exact conditional p-value of a cell from the Mantel–Haenszel totals of its strata
+const stratifiedExactPValue = (strata: Parameters<typeof mantelHaenszelRateRatio>[0]): number => exactPValueOf(mantelHaenszelRateRatio(strata));
+
+describe('exactPValueOf', () => {
   it('is the exact binomial test for one stratum, where the score test calls one claim a certainty', () => {
     // one claim where the build holds 1 % of the unit-days: P(X ≥ 1 | n = 1, p = 0.01) = 0.01
     const strata = [{ cases1: 1, time1: 1, cases0: 0, time0: 99 }];
