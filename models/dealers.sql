@@ -1,6 +1,6 @@
 /* model: dealers
    grain: dealer_id
-   inputs: models.rpt_rma_costed, unit_dealer_days, models.sla_groups
+   inputs: models.dealer_claims, unit_dealer_days, models.sla_groups
    audits: unique(dealer_id), not_null(dealer_id), between(ntf_rate, 0, 1), between(resolution_met_rate, 0, 1)
    Dealer scorecard ('(direct)' for units and claims without a dealer): units sold, returns by kind,
    no-trouble-found share of inspected returns (a training signal), SLA attainment and warranty cost. */
@@ -12,33 +12,21 @@ WITH sold AS (
   GROUP BY ALL
 ),
 returned AS (
-  -- Lines grouped first by the dealer and the columns the counts below filter on (a few thousand groups at most), then
-  -- counted: each FILTER of a string predicate over the 10 M lines cost more than the grouping.
+  -- the lines counted per dealer and the columns filtered on below (dealer_claims: a few thousand rows)
   SELECT
     dealer_id,
-    sum(n)::BIGINT AS rmas,
-    coalesce(sum(n) FILTER (WHERE return_reason = 'defective'), 0)::BIGINT AS defect_claims,
-    coalesce(sum(n) FILTER (WHERE return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')), 0)::BIGINT AS confirmed_defects,
-    coalesce(sum(n) FILTER (WHERE inspection_outcome IN ('no_trouble_found', 'trouble_found_repair', 'trouble_found_replace', 'customer_damage')), 0)::BIGINT AS inspected,
-    coalesce(sum(n) FILTER (WHERE inspection_outcome = 'no_trouble_found'), 0)::BIGINT AS no_trouble_found,
-    coalesce(sum(n) FILTER (WHERE inspection_outcome = 'customer_damage'), 0)::BIGINT AS customer_damage,
-    coalesce(sum(n) FILTER (WHERE return_reason IN ('wrong_item', 'shipping_damage', 'wrong_quantity_received', 'ordered_wrong_quantity', 'duplicate_order', 'changed_mind')), 0)::BIGINT AS commercial_returns,
-    coalesce(sum(n) FILTER (WHERE paid_claim), 0)::BIGINT AS claims_paid,
-    sum(cost_paid) FILTER (WHERE paid_claim) AS cost_paid,
+    sum(lines)::BIGINT AS rmas,
+    coalesce(sum(lines) FILTER (WHERE return_reason = 'defective'), 0)::BIGINT AS defect_claims,
+    coalesce(sum(lines) FILTER (WHERE return_reason = 'defective' AND inspection_outcome IN ('trouble_found_repair', 'trouble_found_replace')), 0)::BIGINT AS confirmed_defects,
+    coalesce(sum(lines) FILTER (WHERE inspection_outcome IN ('no_trouble_found', 'trouble_found_repair', 'trouble_found_replace', 'customer_damage')), 0)::BIGINT AS inspected,
+    coalesce(sum(lines) FILTER (WHERE inspection_outcome = 'no_trouble_found'), 0)::BIGINT AS no_trouble_found,
+    coalesce(sum(lines) FILTER (WHERE inspection_outcome = 'customer_damage'), 0)::BIGINT AS customer_damage,
+    coalesce(sum(lines) FILTER (WHERE return_reason IN ('wrong_item', 'shipping_damage', 'wrong_quantity_received', 'ordered_wrong_quantity', 'duplicate_order', 'changed_mind')), 0)::BIGINT AS commercial_returns,
+    coalesce(sum(lines) FILTER (WHERE paid_claim), 0)::BIGINT AS claims_paid,
+    sum(net_cost) FILTER (WHERE paid_claim) AS cost_paid,
     sum(deductibles_collected) AS deductibles_collected
-  FROM (
-    SELECT
-      coalesce(dealer_id, '(direct)') AS dealer_id,
-      return_reason,
-      inspection_outcome,
-      warranty_claim AND paid_at IS NOT NULL AS paid_claim,
-      count(*) AS n,
-      sum(coalesce(cost_gross, 0) - deductible_collected - supplier_recovery) AS cost_paid,
-      sum(deductible_collected) AS deductibles_collected
-    FROM models.rpt_rma_costed
-    WHERE NOT cancelled
-    GROUP BY ALL
-  )
+  FROM models.dealer_claims
+  WHERE NOT cancelled
   GROUP BY ALL
 ),
 service AS (

@@ -1,17 +1,14 @@
 /* model: ntf_counts
    grain: dealer_id
-   inputs: models.rpt_rma
+   inputs: models.dealer_claims
    audits: unique(dealer_id), not_null(dealer_id)
    Inspected returns and no-trouble-found outcomes per dealer ('(direct)' for claims without one),
-   with the code most often stated on the NTF returns: the counts behind the ntf report. */
+   with the code most often stated on the NTF returns: the counts behind the ntf report. Counted from
+   dealer_claims (the lines grouped per dealer once, for this and the dealer scorecard); cancelled
+   lines count too: their inspection happened. */
 WITH grouped AS (
-  -- one pass over the lines, grouped by what the counts below split on (a few thousand groups)
-  SELECT
-    coalesce(dealer_id, '(direct)') AS dealer_id,
-    inspection_outcome,
-    failure_code_stated,
-    count(*) AS n
-  FROM models.rpt_rma
+  SELECT dealer_id, inspection_outcome, ntf_stated_code AS failure_code_stated, sum(lines)::BIGINT AS n
+  FROM models.dealer_claims
   WHERE inspection_outcome IN ('no_trouble_found', 'trouble_found_repair', 'trouble_found_replace', 'customer_damage')
   GROUP BY ALL
 ),

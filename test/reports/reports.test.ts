@@ -69,6 +69,23 @@ describe('reports on literal inputs', () => {
     expect(rows[0].dealer_id).toBe('D1'); // highest NTF rate first
   });
 
+  it('dealer_claims counts the lines per dealer by what dealers and ntf split on, the stated code on NTF lines only', async () => {
+    const rows = await store.all<Row>(
+      `SELECT dealer_id, return_reason, inspection_outcome, paid_claim, ntf_stated_code, lines, net_cost::DOUBLE AS net_cost
+       FROM models.dealer_claims WHERE NOT cancelled ORDER BY ALL`,
+    );
+    expect(rows).toEqual([
+      // D1: line 2 (NTF, stated ZERO), line 1 (repaired, 50), line 6 (its inspection is after the date: not yet inspected)
+      { dealer_id: 'D1', return_reason: 'defective', inspection_outcome: 'no_trouble_found', paid_claim: false, ntf_stated_code: 'ZERO', lines: 1, net_cost: 0 },
+      { dealer_id: 'D1', return_reason: 'defective', inspection_outcome: 'trouble_found_repair', paid_claim: true, ntf_stated_code: null, lines: 1, net_cost: 50 },
+      { dealer_id: 'D1', return_reason: 'defective', inspection_outcome: null, paid_claim: false, ntf_stated_code: null, lines: 1, net_cost: 0 },
+      // D2: line 3 (replacement 120 less 20 recovered from the supplier), line 4 (open), line 5 (a commercial return)
+      { dealer_id: 'D2', return_reason: 'defective', inspection_outcome: 'trouble_found_replace', paid_claim: true, ntf_stated_code: null, lines: 1, net_cost: 100 },
+      { dealer_id: 'D2', return_reason: 'defective', inspection_outcome: null, paid_claim: false, ntf_stated_code: null, lines: 1, net_cost: 0 },
+      { dealer_id: 'D2', return_reason: 'wrong_item', inspection_outcome: null, paid_claim: false, ntf_stated_code: null, lines: 1, net_cost: 0 },
+    ]);
+  });
+
   it('dealers scorecard counts returns by kind, NTF share and cost', async () => {
     const rows = await report(store, 'dealers');
     expect(rows.find((r) => r.dealer_id === 'D1')).toMatchObject({
