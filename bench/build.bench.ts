@@ -11,6 +11,8 @@ import { build, type BuildResult } from '../pipeline/build.js';
 import { defaultConfig } from '../pipeline/config.js';
 import { resolveUnits, resolvedColumns } from '../ingest/normalise/index.js';
 import { ensureShipDays } from '../ingest/normalise/ship-days.js';
+import { clockColumns, clockLines } from '../ingest/normalise/business-clock.js';
+import { slaCalendar } from '../pipeline/model-variables.js';
 import type { Store } from '../pipeline/store.js';
 import { openBulkStore } from './bulk-store.js';
 
@@ -38,11 +40,11 @@ async function baselineQuery(store: Store): Promise<number> {
   return performance.now() - started;
 }
 
-/** 10,000 new RMA lines: copies of existing ones under new keys, opened a day later, not yet resolved against the registry (as ingest writes them). */
+/** 10,000 new RMA lines: copies of existing ones under new keys, opened a day later, not yet resolved against the registry nor read on the SLA clock (as ingest writes them). */
 async function appendRmas(store: Store, n: number): Promise<void> {
   await store.run(
     `INSERT INTO rma BY NAME
-     SELECT * EXCLUDE (${resolvedColumns.join(', ')}) REPLACE (rma_key || ':appended' AS rma_key, rma_number || 'A' AS rma_number, opened_at + INTERVAL 1 DAY AS opened_at)
+     SELECT * EXCLUDE (${[...resolvedColumns, ...clockColumns].join(', ')}) REPLACE (rma_key || ':appended' AS rma_key, rma_number || 'A' AS rma_number, opened_at + INTERVAL 1 DAY AS opened_at)
      FROM rma USING SAMPLE ${n} ROWS`,
   );
 }
@@ -65,9 +67,9 @@ export async function run(): Promise<void> {
     const baseMs = await baselineQuery(store);
     process.stdout.write(`baseline  SELECT batch_id, count(*) FROM rma GROUP BY ALL: ${fmt(baseMs)}\n`);
 
-    // Ingest resolves each line against the unit registry as it lands, and counts units per ship day; the bulk
-    // fill writes rows directly, so that work is done here for all of them at once and timed on its own: a
-    // build then finds none left.
+    // Ingest resolves each line against the unit registry as it lands, counts units per ship day and reads the
+    // stage times on the SLA clock; the bulk fill writes rows directly, so that work is done here for all of
+    // them at once and timed on its own: a build then finds none left.
     const resolving = await measured(() => store.withConnection((conn) => resolveUnits(conn)));
     process.stdout.write(`resolving ${resolving.result.toLocaleString('en-US')} lines against the unit registry (ingest's work as lines land): ${fmt(resolving.ms)}, peak RSS ${resolving.peakRssMb.toFixed(0)} MB\n`);
 
@@ -75,6 +77,9 @@ export async function run(): Promise<void> {
     process.stdout.write(`counting ${counting.result.toLocaleString('en-US')} units per ship day (ingest's work as units land): ${fmt(counting.ms)}, peak RSS ${counting.peakRssMb.toFixed(0)} MB\n`);
 
     const config = defaultConfig();
+    const clocking = await measured(() => store.withConnection((conn) => clockLines(conn, slaCalendar(config.sla.holidays))));
+    process.stdout.write(`reading ${clocking.result.toLocaleString('en-US')} lines' stage times on the SLA business clock (ingest's work as lines land): ${fmt(clocking.ms)}, peak RSS ${clocking.peakRssMb.toFixed(0)} MB\n`);
+
     const phases: Record<string, number> = {};
     const onPhase = (phase: string, ms: number): void => {
       phases[phase] = ms;

@@ -11,6 +11,7 @@ import { columnAliases, normaliseName } from './aliases.js';
 import { scanFile, transcodeWindows1252, type FileScan } from './encoding.js';
 import type { ColumnSource, CsvReader, FileResult, FormatDefinition, IngestProgress, JsonReader } from './format.js';
 import { cleanText, problemSql, typedSql } from './typed-sql.js';
+import { clockLines, landingCalendar } from './normalise/business-clock.js';
 import { markUnresolved, resolveUnits } from './normalise/index.js';
 import { applyShipDays, countShipDays } from './normalise/ship-days.js';
 
@@ -305,6 +306,7 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
         // After the commit: updating lines appended in the same transaction is several times slower, and a
         // line left unresolved by a crash here is simply resolved by the next ingest or build.
         if (target.name === 'rma' || target.name === 'units') await resolveUnits(conn);
+        if (target.name === 'rma') await clockLines(conn, landingCalendar());
         job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
         return result;
       } catch (e) {

@@ -98,5 +98,13 @@ SELECT
     + coalesce(cost_replacement, 0) + coalesce(cost_duties, 0) + coalesce(credit_amount, 0)
   END AS cost_known,                                           -- labour + parts + shipping + replacement + duties + credits
   costs_unknown AND NOT resolution_in_future AS cost_estimable,  -- resolved by the date, cost unknown: the standard cost applies
-  currency
+  currency,
+  -- The stage times on the SLA business clock, read when the line landed (ingest/normalise/business-clock.ts) on
+  -- the calendar clock_calendar names, blanked like the times; resolution_clock is that of resolved_at, else closed_at.
+  clock_calendar,
+  opened_clock,
+  CASE WHEN approved_asof IS NOT NULL THEN approved_clock END AS approved_clock,
+  CASE WHEN received_asof IS NOT NULL THEN received_clock END AS received_clock,
+  CASE WHEN inspected_asof IS NOT NULL THEN inspected_clock END AS inspected_clock,
+  CASE WHEN resolved_asof IS NOT NULL THEN resolved_clock WHEN closed_asof IS NOT NULL THEN closed_clock END AS resolution_clock
 FROM masked

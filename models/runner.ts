@@ -251,6 +251,16 @@ export function pinVariables(sql: string, variables: Record<string, string>): st
   return sql.replace(/getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)/gi, (call, name: string) => variables[name.toLowerCase()] ?? call);
 }
 
+/** A model's row count; a view is evaluated here for the first time, so its errors are the model's. */
+async function countRows(conn: DuckDBConnection, model: Model): Promise<number> {
+  try {
+    const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${modelTable(model.name)}`);
+    return n;
+  } catch (e) {
+    throw new RmaError('RMA_ERR_BUILD', `model ${model.name} (${model.file}) failed: ${(e as Error).message}`, { model: model.name });
+  }
+}
+
 /** Materialise one model on the build connection (inside the build transaction). */
 async function materialise(conn: DuckDBConnection, model: Model, ctx: BuildContext, byName: Map<string, Model>, variables: Record<string, string>): Promise<void> {
   if (model.kind === 'sql') {
@@ -325,7 +335,7 @@ export async function runModels(store: Store, ctx: BuildContext, options: RunMod
       const started = performance.now();
       await materialise(conn, model, ctx, byName, literals);
       await runAudits(conn, model);
-      const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${modelTable(model.name)}`);
+      const n = await countRows(conn, model);
       const run = { name: model.name, rows: Number(n), ms: Math.round(performance.now() - started) };
       runs.push(run);
       options.onModel?.(run);

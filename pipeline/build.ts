@@ -1,7 +1,7 @@
 import type { BuildContext } from '../models/model.js';
 import { runModels, type ModelRun } from '../models/runner.js';
 import { loadConfig, toBuildConfig, type RmaConfig } from './config.js';
-import { modelVariables } from './model-variables.js';
+import { modelVariables, slaCalendar } from './model-variables.js';
 import { RmaError } from './errors.js';
 import type { Store } from './store.js';
 import { evaluateAlerts } from './alerts/index.js';
@@ -38,8 +38,9 @@ export async function build(store: Store, options: BuildOptions = {}): Promise<B
   const settings = options.config ?? loadConfig();
   const ctx: BuildContext = { asOf, store, config: toBuildConfig(settings) };
   let started = performance.now();
-  // Cross-source duplicates and code suggestions are set-wide facts: settle them once before the models read rma.
-  await store.withConnection((conn) => normaliseRma(conn));
+  // Cross-source duplicates and code suggestions are set-wide facts: settle them once before the models read rma
+  // (and read any line not yet on this build's SLA calendar on it).
+  await store.withConnection((conn) => normaliseRma(conn, { calendar: slaCalendar(settings.sla.holidays) }));
   options.onPhase?.('normalise', performance.now() - started);
   started = performance.now();
   const models = await runModels(store, ctx, {

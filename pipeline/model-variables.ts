@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RmaConfig } from './config.js';
 
 const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000;
@@ -22,14 +23,23 @@ export function holidayClock(holidays: readonly string[]): { sla_holiday_from: n
   return { sla_holiday_from: from, sla_holiday_last: before.length - 1, sla_holidays_before: before };
 }
 
+/** The holiday clock and a name for it (`sla_calendar`): stage clocks counted on one calendar are not reused on another. */
+export type SlaCalendar = ReturnType<typeof holidayClock> & { sla_calendar: string };
+
+export function slaCalendar(holidays: readonly string[]): SlaCalendar {
+  const clock = holidayClock(holidays);
+  const name = clock.sla_holiday_last ? createHash('sha256').update(JSON.stringify(clock)).digest('hex').slice(0, 16) : 'weekdays';
+  return { ...clock, sla_calendar: name };
+}
+
 /** Settings the SQL models read with getvariable() (pinned into views as literals). */
-export function modelVariables(settings: RmaConfig): Record<string, number | number[]> {
+export function modelVariables(settings: RmaConfig): Record<string, number | number[] | string> {
   return {
     default_warranty_months: settings.warranty.default_months,
     age_bands: settings.firmware.age_bands,
     sla_response_hours: settings.sla.response_hours,
     sla_inspection_hours: settings.sla.inspection_hours,
     sla_resolution_days: settings.sla.resolution_working_days,
-    ...holidayClock(settings.sla.holidays),
+    ...slaCalendar(settings.sla.holidays),
   };
 }

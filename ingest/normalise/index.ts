@@ -3,6 +3,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { assetPath } from '../../pipeline/paths.js';
 import { queryRows } from '../../pipeline/store.js';
 import { sqlString } from '../../pipeline/sql-text.js';
+import type { SlaCalendar } from '../../pipeline/model-variables.js';
+import { clockLines, landingCalendar } from './business-clock.js';
 import { ensureShipDays } from './ship-days.js';
 
 const sql = (name: string): string => readFileSync(assetPath('ingest', 'normalise', name), 'utf8');
@@ -78,11 +80,18 @@ export async function resolveUnits(conn: DuckDBConnection): Promise<number> {
   return n;
 }
 
-/** All three steps, and the registry's ship-day counts checked (ship-days.ts), after an ingest (or before a build). */
-export async function normaliseRma(conn: DuckDBConnection, options: { windowDays?: number } = {}): Promise<{ suggested: number; duplicates: number; resolved: number; recounted: number }> {
+/**
+ * All three steps, the registry's ship-day counts checked (ship-days.ts) and the stage times read on the SLA
+ * business clock (business-clock.ts; a build passes its own calendar), after an ingest (or before a build).
+ */
+export async function normaliseRma(
+  conn: DuckDBConnection,
+  options: { windowDays?: number; calendar?: SlaCalendar } = {},
+): Promise<{ suggested: number; duplicates: number; resolved: number; recounted: number; clocked: number }> {
   const suggested = await suggestFailureCodes(conn);
   const duplicates = await linkDuplicates(conn, options.windowDays);
   const resolved = await resolveUnits(conn);
   const recounted = await ensureShipDays(conn);
-  return { suggested, duplicates, resolved, recounted };
+  const clocked = await clockLines(conn, options.calendar ?? landingCalendar());
+  return { suggested, duplicates, resolved, recounted, clocked };
 }

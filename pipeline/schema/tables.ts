@@ -68,6 +68,15 @@ export const rmaTable = table('rma', 'One row per returned unit (an RMA line).',
   col('unit_shipped_at', 'timestamp', "the registry's ship time for the line's serial", { internal: true }),
   col('unit_dealer_id', 'text', "the registry's dealer for the line's serial", { internal: true }),
   col('is_first_return', 'bool', "the registered unit's first return (earliest day, then key, among lines not duplicates); NULL: to be resolved", { internal: true }),
+  // The stage times on the SLA business clock (ingest/normalise/business-clock.ts): they depend on the holiday
+  // calendar, not on the analysis date, so they are counted as lines land, not over 10 M lines in every build.
+  col('clock_calendar', 'text', 'the SLA holiday calendar the stage clocks below were counted on; NULL: to be counted', { internal: true }),
+  col('opened_clock', 'double', 'opened_at in business seconds since Monday 1970-01-05 (weekdays less holidays)', { internal: true }),
+  col('approved_clock', 'double', 'approved_at in business seconds', { internal: true }),
+  col('received_clock', 'double', 'received_at in business seconds', { internal: true }),
+  col('inspected_clock', 'double', 'inspected_at in business seconds', { internal: true }),
+  col('resolved_clock', 'double', 'resolved_at in business seconds', { internal: true }),
+  col('closed_clock', 'double', 'closed_at in business seconds', { internal: true }),
   col('unmapped_values', 'text', 'source values no dictionary knew, kept raw ("column=value; …"); their canonical column is NULL'),
   ...lineage(),
 ]);

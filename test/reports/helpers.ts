@@ -6,6 +6,9 @@ import type { BuildConfig } from '../../models/model.js';
 import { discoverModels, runModels as runRunner } from '../../models/runner.js';
 import { resolveUnits } from '../../ingest/normalise/index.js';
 import { ensureShipDays } from '../../ingest/normalise/ship-days.js';
+import { clockLines } from '../../ingest/normalise/business-clock.js';
+import { defaultConfig } from '../../pipeline/config.js';
+import { modelVariables, type SlaCalendar } from '../../pipeline/model-variables.js';
 
 /** A fresh store in its own temp folder; `dispose` closes it and removes the folder. */
 export async function tempStore(): Promise<{ store: Store; dir: string; dispose: () => Promise<void> }> {
@@ -45,9 +48,12 @@ export async function runModels(store: Store, asOf: string, names: string[], con
     for (const input of m.inputs) if (input.startsWith('models.')) visit(input.slice(7));
   };
   names.forEach(visit);
+  // the stage times read on the calendar the models will be given, as a build's normalise phase does
+  const calendar = { ...modelVariables(defaultConfig()), ...variables } as unknown as SlaCalendar;
   await store.withConnection(async (conn) => {
     await resolveUnits(conn);
     await ensureShipDays(conn);
+    await clockLines(conn, calendar);
   });
   await runRunner(store, { asOf, store, config }, { models: all.filter((m) => wanted.has(m.name)), variables });
 }
