@@ -306,7 +306,7 @@ export async function ingestFile(store: Store, job: FileJob): Promise<FileResult
         // After the commit: updating lines appended in the same transaction is several times slower, and a
         // line left unresolved by a crash here is simply resolved by the next ingest or build.
         if (target.name === 'rma' || target.name === 'units') await resolveUnits(conn);
-        if (target.name === 'rma') await clockLines(conn, landingCalendar());
+        if (target.name === 'rma') await clockLines(conn, landingCalendar(), { unreadOnly: true });
         job.onProgress?.({ file: job.path, phase: 'done', percent: 100 });
         return result;
       } catch (e) {

@@ -4,6 +4,7 @@ import { defaultConfig, loadConfig } from '../../pipeline/config.js';
 import { slaCalendar, type SlaCalendar } from '../../pipeline/model-variables.js';
 import { assetPath } from '../../pipeline/paths.js';
 import { queryRows } from '../../pipeline/store.js';
+import { sqlString } from '../../pipeline/sql-text.js';
 
 /** The stage times of a line and the columns their business-clock readings are kept in. */
 const stageClocks = [
@@ -31,17 +32,21 @@ export async function defineBusinessClock(conn: DuckDBConnection, calendar: SlaC
  * Read each line's stage times on the SLA business clock of `calendar` (clock_calendar names it): the lines
  * never read, or read on another calendar. The readings do not depend on the analysis date, so they are
  * taken as lines land (ingest) and a build reads them (models/sla_items.sql) instead of working the clock
- * out for 10 M lines each time; a build on another calendar reads every line again once. Returns how many
- * lines were read.
+ * out for 10 M lines each time; a build on another calendar reads every line again once. `unreadOnly` (as
+ * lines land): leave lines read on another calendar alone, so an ingest on the configuration file's
+ * calendar and builds given another do not read the whole store back and forth. Returns how many lines
+ * were read.
  */
-export async function clockLines(conn: DuckDBConnection, calendar: SlaCalendar): Promise<number> {
-  const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma WHERE clock_calendar IS DISTINCT FROM $1', [calendar.sla_calendar]);
+export async function clockLines(conn: DuckDBConnection, calendar: SlaCalendar, options: { unreadOnly?: boolean } = {}): Promise<number> {
+  const pending = options.unreadOnly ? 'clock_calendar IS NULL' : 'clock_calendar IS DISTINCT FROM $1';
+  const params = options.unreadOnly ? [] : [calendar.sla_calendar];
+  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*)::INTEGER AS n FROM rma WHERE ${pending}`, params);
   if (!n) return 0;
   await defineBusinessClock(conn, calendar);
   await conn.run(
-    `UPDATE rma SET ${stageClocks.map(([time, clock]) => `${clock} = rma_business_seconds(epoch_us(${time}))`).join(', ')}, clock_calendar = $1
-     WHERE clock_calendar IS DISTINCT FROM $1`,
-    [calendar.sla_calendar],
+    `UPDATE rma SET ${stageClocks.map(([time, clock]) => `${clock} = rma_business_seconds(epoch_us(${time}))`).join(', ')}, clock_calendar = ${sqlString(calendar.sla_calendar)}
+     WHERE ${pending}`,
+    params,
   );
   return n;
 }

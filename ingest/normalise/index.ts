@@ -82,7 +82,8 @@ export async function resolveUnits(conn: DuckDBConnection): Promise<number> {
 
 /**
  * All three steps, the registry's ship-day counts checked (ship-days.ts) and the stage times read on the SLA
- * business clock (business-clock.ts; a build passes its own calendar), after an ingest (or before a build).
+ * business clock (business-clock.ts), after an ingest (or before a build). A build passes its calendar, and
+ * every line not on it is read on it; without one, only unread lines are read, on the configuration file's.
  */
 export async function normaliseRma(
   conn: DuckDBConnection,
@@ -92,6 +93,6 @@ export async function normaliseRma(
   const duplicates = await linkDuplicates(conn, options.windowDays);
   const resolved = await resolveUnits(conn);
   const recounted = await ensureShipDays(conn);
-  const clocked = await clockLines(conn, options.calendar ?? landingCalendar());
+  const clocked = await (options.calendar ? clockLines(conn, options.calendar) : clockLines(conn, landingCalendar(), { unreadOnly: true }));
   return { suggested, duplicates, resolved, recounted, clocked };
 }

@@ -21,7 +21,7 @@ const hours = (a: number | null, b: number | null): number => ((b ?? NaN) - (a ?
 const christmas = slaCalendar(['2025-12-25', '2025-12-26']);
 
 describe('stage times on the SLA business clock, read as lines land', () => {
-  it('reads new lines on landing, again when a line changes, and every line again on another calendar', async () => {
+  it('reads new lines on landing, again when a line changes, and every line again on a build\'s other calendar', async () => {
     // R1: Friday 2025-12-19 17:00 → Monday 22 Dec 09:00: 7 h of Friday + 9 h of Monday; resolved Wednesday
     // 24 Dec 09:00 → Monday 29 Dec 09:00 across Christmas. R2: opened on a Saturday, approved Monday 08:00.
     await ingestLines(store, dir, [header,
@@ -47,6 +47,12 @@ describe('stage times on the SLA business clock, read as lines land', () => {
     [r1] = await clocks();
     expect(r1.clock_calendar).toBe(christmas.sla_calendar);
     expect(hours(r1.approved_clock, r1.resolved_clock)).toBe(3 * 24);              // Mon 22, Tue 23, Wed 24
+
+    // a line landing later is read on the configuration file's calendar; the lines the build read on its own
+    // stay as they are (the next build reads the new one on its calendar)
+    await ingestLines(store, dir, [header, 'R3,2025-12-22T09:00:00Z,,,SN3,A,defective']);
+    expect((await clocks()).map((r) => r.clock_calendar)).toEqual([christmas.sla_calendar, christmas.sla_calendar, 'weekdays']);
+    await store.withConnection(async (conn) => expect(await clockLines(conn, christmas)).toBe(1));
   });
 
   it('the SLA view stops on a line read on another calendar instead of timing it wrongly', async () => {
