@@ -80,6 +80,7 @@ SELECT
   closed_asof AS closed_at,
   open_on_as_of,
   is_first_return,
+  is_first_claim,                                              -- the unit's first warranty claim (resolved as the line landed)
   -- When the money moved: at resolution (or closure); a source without stage times pays at opening.
   CASE
     WHEN resolution_in_future THEN NULL

@@ -57,7 +57,7 @@ export async function linkDuplicates(conn: DuckDBConnection, windowDays = duplic
 }
 
 /** The columns resolve-units.sql fills; a line written by ingest has them NULL until it is resolved. */
-export const resolvedColumns = ['unit_sku', 'unit_batch_id', 'unit_firmware_version', 'unit_shipped_at', 'unit_dealer_id', 'is_first_return'] as const;
+export const resolvedColumns = ['unit_sku', 'unit_batch_id', 'unit_firmware_version', 'unit_shipped_at', 'unit_dealer_id', 'is_first_return', 'is_first_claim'] as const;
 
 /** Send every line of the serials that `serialsSql` selects back to resolution: their lines or registry rows changed. */
 export async function markUnresolved(conn: DuckDBConnection, serialsSql: string): Promise<void> {
@@ -71,8 +71,10 @@ export async function markUnresolved(conn: DuckDBConnection, serialsSql: string)
  */
 export async function resolveUnits(conn: DuckDBConnection): Promise<number> {
   // a line without a serial names no unit
-  const noUnit = resolvedColumns.filter((c) => c !== 'is_first_return').map((c) => `${c} = NULL`).join(', ');
-  await conn.run(`UPDATE rma SET ${noUnit}, is_first_return = false WHERE is_first_return IS NULL AND serial_number IS NULL`);
+  const flags = ['is_first_return', 'is_first_claim'];
+  const noUnit = resolvedColumns.filter((c) => !flags.includes(c)).map((c) => `${c} = NULL`).join(', ');
+  await conn.run(`UPDATE rma SET ${noUnit}, is_first_return = false, is_first_claim = false
+    WHERE (is_first_return IS NULL OR is_first_claim IS NULL) AND serial_number IS NULL`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE rma_resolved AS ${sql('resolve-units.sql')}`);
   await conn.run(`UPDATE rma SET ${resolvedColumns.map((c) => `${c} = s.${c}`).join(', ')} FROM rma_resolved AS s WHERE rma.rma_key = s.rma_key`);
   const [{ n }] = await queryRows<{ n: number }>(conn, 'SELECT count(*)::INTEGER AS n FROM rma_resolved');

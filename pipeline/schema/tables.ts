@@ -68,6 +68,7 @@ export const rmaTable = table('rma', 'One row per returned unit (an RMA line).',
   col('unit_shipped_at', 'timestamp', "the registry's ship time for the line's serial", { internal: true }),
   col('unit_dealer_id', 'text', "the registry's dealer for the line's serial", { internal: true }),
   col('is_first_return', 'bool', "the registered unit's first return (earliest day, then key, among lines not duplicates); NULL: to be resolved", { internal: true }),
+  col('is_first_claim', 'bool', "the registered unit's first warranty claim (as is_first_return, among warranty claims: not a commercial return, not out of warranty, not cancelled)", { internal: true }),
   // The stage times on the SLA business clock (ingest/normalise/business-clock.ts): they depend on the holiday
   // calendar, not on the analysis date, so they are counted as lines land, not over 10 M lines in every build.
   col('clock_calendar', 'text', 'the SLA holiday calendar the stage clocks below were counted on; NULL: to be counted', { internal: true }),

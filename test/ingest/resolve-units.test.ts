@@ -66,6 +66,31 @@ describe('RMA lines resolved against the unit registry as they land', () => {
     await expectSameAsFromScratch();
   });
 
+  it("finds each unit's first warranty claim: a commercial return, a line out of warranty or a cancelled one is not one", async () => {
+    await ingestCsv(['serial_number,sku,batch_id,shipped_at', 'SN1,A,B1,2024-01-01', 'SN2,A,B1,2024-01-01']);
+    await ingestCsv(['rma_number,opened_at,serial_number,sku,return_reason,warranty_status,stage',
+      'R1,2024-02-01,SN1,A,changed_mind,,',
+      'R2,2024-02-05,SN1,A,defective,out_of_warranty,',
+      'R3,2024-02-09,SN1,A,defective,,cancelled',
+      'R4,2024-03-01,SN1,A,defective,,',
+      'R5,2024-03-02,SN1,A,defective,,',
+      'R6,2024-03-02,SN2,A,,,']);
+    const flags = await store.all<{ rma_key: string; is_first_return: boolean; is_first_claim: boolean }>(
+      'SELECT rma_key, is_first_return, is_first_claim FROM rma WHERE is_first_return OR is_first_claim ORDER BY rma_key');
+    expect(flags.map((r) => [r.rma_key.replace(/^.*::/, ''), r.is_first_return, r.is_first_claim])).toEqual([
+      ['R1:1', true, false],
+      ['R4:1', false, true],
+      ['R6:1', true, true],   // no reason given: a warranty claim, as rpt_rma counts it
+    ]);
+    // the same rule as rpt_rma's warranty_claim: its first claim per unit is the resolved one
+    const rptRma = (await discoverModels()).filter((m) => m.name === 'rpt_rma');
+    await runModels(store, { asOf: '2024-06-30', store, config: testConfig() }, { models: rptRma });
+    expect(await store.all(`SELECT rma_key FROM models.rpt_rma WHERE warranty_claim
+      QUALIFY row_number() OVER (PARTITION BY serial_number ORDER BY opened_at::DATE, rma_key) = 1 ORDER BY rma_key`))
+      .toEqual(flags.filter((r) => r.is_first_claim).map((r) => ({ rma_key: r.rma_key })));
+    await expectSameAsFromScratch();
+  });
+
   it('a build refuses lines that were never resolved instead of counting them as no unit', async () => {
     await ingestCsv([rmaHeader, 'R1,2024-03-10,SN1,A,defective']);
     await store.run('UPDATE rma SET is_first_return = NULL');
