@@ -20,7 +20,7 @@ const stageClocks = [
 export const clockColumns = ['clock_calendar', ...stageClocks.map(([, clock]) => clock)];
 
 /** Define the clock macros (business-clock.sql) for one holiday calendar on this connection. */
-export async function defineBusinessClock(conn: DuckDBConnection, calendar: SlaCalendar): Promise<void> {
+async function defineBusinessClock(conn: DuckDBConnection, calendar: SlaCalendar): Promise<void> {
   const sql = readFileSync(assetPath('ingest', 'normalise', 'business-clock.sql'), 'utf8')
     .replaceAll('$holidays_before', `[${calendar.sla_holidays_before.map((n) => Math.trunc(n)).join(', ')}]`)
     .replaceAll('$holiday_from', String(Math.trunc(calendar.sla_holiday_from)))
