@@ -4,11 +4,12 @@ import type { RmaConfig } from './config.js';
 const dayNumber = (isoDay: string): number => Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000;
 
 /**
- * Holidays as the SQL clock reads them (models/sla_items.sql): `sla_holidays_before[i + 1]` = weekday
- * holidays before day number `sla_holiday_from + i`, for i = 0 … `sla_holiday_last`; days before the first
- * index have none before them, days after the last have them all. A lookup in a constant list per row, not
- * a search: SLA is computed over every RMA line. The last index is passed on its own so the SQL (and the
- * views it is pinned into) need not repeat the list to take its length. Weekend holidays change nothing.
+ * Holidays as the SQL clock reads them (ingest/normalise/business-clock.sql for each line's stage times,
+ * models/sla_items.sql for the end of the analysis date): `sla_holidays_before[i + 1]` = weekday holidays
+ * before day number `sla_holiday_from + i`, for i = 0 … `sla_holiday_last`; days before the first index have
+ * none before them, days after the last have them all. A lookup in a constant list per row, not a search:
+ * the clock reads every RMA line. The last index is passed on its own so the SQL (and the views it is pinned
+ * into) need not repeat the list to take its length. Weekend holidays change nothing.
  */
 export function holidayClock(holidays: readonly string[]): { sla_holiday_from: number; sla_holiday_last: number; sla_holidays_before: number[] } {
   const isWeekday = (day: number): boolean => (day + 3) % 7 < 5;   // day 0, 1970-01-01, was a Thursday
