@@ -3,7 +3,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { defaultConfig, loadConfig } from '../../pipeline/config.js';
 import { slaCalendar, type SlaCalendar } from '../../pipeline/model-variables.js';
 import { assetPath } from '../../pipeline/paths.js';
-import { queryRows } from '../../pipeline/store.js';
 import { sqlString } from '../../pipeline/sql-text.js';
 
 /** The stage times of a line and the columns their business-clock readings are kept in. */
@@ -39,16 +38,13 @@ async function defineBusinessClock(conn: DuckDBConnection, calendar: SlaCalendar
  */
 export async function clockLines(conn: DuckDBConnection, calendar: SlaCalendar, options: { unreadOnly?: boolean } = {}): Promise<number> {
   const pending = options.unreadOnly ? 'clock_calendar IS NULL' : 'clock_calendar IS DISTINCT FROM $1';
-  const params = options.unreadOnly ? [] : [calendar.sla_calendar];
-  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*)::INTEGER AS n FROM rma WHERE ${pending}`, params);
-  if (!n) return 0;
   await defineBusinessClock(conn, calendar);
-  await conn.run(
+  const updated = await conn.run(
     `UPDATE rma SET ${stageClocks.map(([time, clock]) => `${clock} = rma_business_seconds(epoch_us(${time}))`).join(', ')}, clock_calendar = ${sqlString(calendar.sla_calendar)}
      WHERE ${pending}`,
-    params,
+    options.unreadOnly ? [] : [calendar.sla_calendar],
   );
-  return n;
+  return updated.rowsChanged;
 }
 
 /** The calendar of the configuration in force where lines land (rma-intel.config.json, else the defaults). */
